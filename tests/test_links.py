@@ -1,0 +1,103 @@
+"""Archive ids: every spelling of a link folds to the id of the page it names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tui.links import date_from_id, day_page_id, normalize_target, split_link
+
+ID = "news/2016/06/5/x.md"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/news/2016/06/05/x.md",
+        "news/2016/6/5/x.md",
+        "../2016/06/5/x.md",
+        "./news/2016/06/5/x.md",
+        "/news/2016/06/5/x.html",
+        "/news/2016/06/5/x.json",
+        "/news/2016/06/5/x.XML",
+        "/news/2016/06/5/x.md#sources",
+        "/news/2016/06/5/x.md?page=2",
+        "  </news/2016/06/5/x.md>  ",
+        "http://thecontext.net/news/2016/06/5/x.html",
+        "https://www.thecontext.net/news/2016/6/05/x.md#top",
+        "news\\2016\\06\\5\\x.md",
+        "//news//2016/06/5/x.md",
+    ],
+)
+def test_spellings_of_one_link_fold_to_one_id(link: str) -> None:
+    assert normalize_target(link) == ID
+
+
+def test_day_links_without_news_prefix_are_archive_paths() -> None:
+    assert normalize_target("2011/11/10/index.html") == "news/2011/11/10/index.md"
+
+
+def test_directory_links_name_their_index_page() -> None:
+    assert normalize_target("/news/2011/11/12/") == "news/2011/11/12/index.md"
+
+
+def test_paths_outside_news_keep_their_shape() -> None:
+    assert normalize_target("/opinion/2017/04/4/post/index.md") == "opinion/2017/04/4/post/index.md"
+    assert normalize_target("faq/index.html") == "faq/index.md"
+
+
+def test_external_urls_are_left_alone() -> None:
+    url = "https://en.wikipedia.org/wiki/Foo_(bar)#x"
+    assert normalize_target(url) == url
+    assert normalize_target(" mailto:editor@thecontext.net ") == "mailto:editor@thecontext.net"
+
+
+def test_empty_and_degenerate_links() -> None:
+    assert normalize_target("") == ""
+    assert normalize_target("   ") == ""
+    assert normalize_target("#top") == ""
+    assert normalize_target("../..") == ""
+
+
+def test_date_from_id() -> None:
+    assert date_from_id("news/2016/06/5/x.md") == date(2016, 6, 5)
+    assert date_from_id("archive/news/2011/11/12/index.md") == date(2011, 11, 12)
+    assert date_from_id("news/2011/02/30/x.md") is None
+    assert date_from_id("opinion/2017/04/4/x/README.md") is None
+    assert date_from_id("001_6bffd24d702e132c.txt") is None
+    assert date_from_id("mynews/2011/11/12/x.md") is None
+
+
+def test_day_page_id_pads_the_month_not_the_day() -> None:
+    assert day_page_id(date(2011, 11, 12)) == "news/2011/11/12/index.md"
+    assert day_page_id(date(2016, 6, 5)) == "news/2016/06/5/index.md"
+
+
+def test_split_link_keeps_nested_brackets_in_the_label() -> None:
+    line = (
+        "[Killed. [http://bbc.co.uk/x (BBC)]Then ([http://d.co/y Daily Mail])](/news/a.md) "
+        "_Context: L_"
+    )
+    assert split_link(line) == (
+        "Killed. [http://bbc.co.uk/x (BBC)]Then ([http://d.co/y Daily Mail])",
+        "/news/a.md",
+        " _Context: L_",
+    )
+
+
+def test_split_link_balances_parentheses_in_the_target() -> None:
+    assert split_link("[W](https://en.wikipedia.org/wiki/Foo_(bar)) rest") == (
+        "W",
+        "https://en.wikipedia.org/wiki/Foo_(bar)",
+        " rest",
+    )
+
+
+@pytest.mark.parametrize("text", ["", "plain", "[no target]", "[open](never closed", "x [a](b)"])
+def test_split_link_refuses_what_is_not_a_link(text: str) -> None:
+    assert split_link(text) is None
+
+
+def test_split_link_is_linear_on_a_huge_unclosed_target() -> None:
+    assert split_link("[a](" + "(" * 2_000_000) is None

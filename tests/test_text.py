@@ -1,0 +1,98 @@
+"""Clean text: entities, wiki leftovers, story prefixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.text import (
+    clean_block,
+    clean_text,
+    clean_wiki_text,
+    decode_entities,
+    headline_key,
+    split_story_prefix,
+    split_topics,
+    strip_controls,
+)
+
+
+def test_clean_text_decodes_entities_and_drops_wiki_emphasis() -> None:
+    assert clean_text("Saturday&rsquo;s ''Fitzgerald'' &amp;quot;x&amp;quot;") == (
+        'Saturday\u2019s Fitzgerald "x"'
+    )
+    assert clean_text("MV ''ACX Crysta''l  \t off\r\nJapan ") == "MV ACX Crystal off Japan"
+
+
+def test_strip_controls_removes_escape_sequences() -> None:
+    assert strip_controls("a\x1b[31mred\x1b[0m\x07b\u202e") == "aredb"
+    assert decode_entities("&#x27;&#039;&hellip;") == "''\u2026"
+
+
+def test_clean_block_keeps_lines() -> None:
+    assert clean_block("one &amp; two\r\nthree  ") == "one & two\nthree"
+
+
+def test_headline_key_ignores_punctuation_case_and_accents() -> None:
+    assert headline_key("Champs-Élysées, ''Paris''!") == headline_key("champs elysees paris")
+
+
+def test_split_topics() -> None:
+    assert split_topics("Islamic terrorism, Kazakhstan, kazakhstan, ,") == [
+        "Islamic terrorism",
+        "Kazakhstan",
+    ]
+
+
+def test_clean_wiki_text_removes_leaked_external_links_and_templates() -> None:
+    text = (
+        "Sirte, Libya. [http://www.bbc.co.uk/news/world-africa-15389550 (BBC)]The siege ends. "
+        "Mutassim is killed. ([http://www.dailymail.co.uk/a.html?ITO=x Daily Mail])"
+    )
+    assert clean_wiki_text(text) == "Sirte, Libya. The siege ends. Mutassim is killed."
+    glas = (
+        'appealed. [http:--www.bbc.com-news-42346881 ("BBC News")] '
+        '[https:--www.eluniverso.com-noticias ("El Universo")] {{es icon}}'
+    )
+    assert clean_wiki_text(glas) == "appealed."
+    assert clean_wiki_text("about 8|tonne|lb of cocaine") == "about 8 tonne of cocaine"
+
+
+def test_clean_wiki_text_is_linear_on_unclosed_brackets() -> None:
+    text = "[http:" * 200_000
+    assert clean_wiki_text(text).startswith("[http:")
+
+
+@pytest.mark.parametrize(
+    ("headline", "story", "rest"),
+    [
+        (
+            "2011 Syrian uprising:. Opposition activists claim",
+            "2011 Syrian uprising",
+            "Opposition activists claim",
+        ),
+        (
+            "2011 Syrian uprising:Opposition activists claim",
+            "2011 Syrian uprising",
+            "Opposition activists claim",
+        ),
+        (
+            "Arab Spring:2011 Syrian uprising: 250 Syrians",
+            "Arab Spring",
+            "2011 Syrian uprising: 250 Syrians",
+        ),
+        (
+            "Frisking of A. P. J. Abdul Kalam by the United States:. Former President",
+            "Frisking of A. P. J. Abdul Kalam by the United States",
+            "Former President",
+        ),
+        ("Hong Kong: 10 people are hurt", "", "Hong Kong: 10 people are hurt"),
+        ("APEC United States 2011: The summit", "", "APEC United States 2011: The summit"),
+        ("11:30 news", "", "11:30 news"),
+        ("Ratio 3:1 wins", "", "Ratio 3:1 wins"),
+        ("See http://example.com/x", "", "See http://example.com/x"),
+        ("Story:.", "", "Story:."),
+        (":Headline", "", ":Headline"),
+    ],
+)
+def test_split_story_prefix(headline: str, story: str, rest: str) -> None:
+    assert split_story_prefix(headline) == (story, rest)

@@ -1,0 +1,171 @@
+"""Telling the kinds of document apart by their content, and reading files safely.
+
+The extension says nothing (``.md``, ``.markdown`` and ``.txt`` all occur), so one scan
+of the heading lines decides:
+
+- event page: a ``# headline`` plus a ``### [YYYY-MM-D](...)`` date line or a
+  ``### Source(s):`` / ``### Related:`` section;
+- day page: a ``## [YYYY-MM-D](...)`` heading (its ``### [headline](link)`` entries may
+  be none);
+- a page of ``### [title](link)`` entries under undated headings (the site's front
+  page, ``## [News](...)``, ``## [Yesterday](...)``): navigation, skipped;
+- anything else with prose is an article (front matter optional, and front matter
+  alone is enough); a page that is mostly link lists (``api/README.md``, the
+  sample's ``ABOUT.md``) is navigation, skipped.
+
+:func:`parse_file` never raises: every failure is a :class:`Skip` with a reason a
+person can act on.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tui.model import Document, Skip
+from tui.parsers.article import parse_article, split_front_matter
+from tui.parsers.day_page import DAY_HEADING, heading_level, parse_day_page
+from tui.parsers.event_page import DATE_HEADING, HEADLINE, LIST_ITEM, SECTION, parse_event_page
+
+MAX_BYTES = 20 * 1024 * 1024
+CANDIDATE_SUFFIXES = (".md", ".markdown", ".txt")
+_MEGABYTE = 1024 * 1024
+# At most one undecodable byte in a thousand characters is read as a damaged text
+# file (shown with U+FFFD); more than that is not text.
+_REPLACEMENT_RATIO = 0.001
+_EVENT_SECTIONS = frozenset({"source", "sources", "related"})
+
+
+def document_id(path: Path, root: Path) -> str:
+    """The path relative to the archive root with ``/`` separators."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        relative = Path(os.path.relpath(path, root))
+    return relative.as_posix()
+
+
+def parse_file(path: Path, root: Path) -> Document | Skip:
+    """Read and parse one archive file: a document, or a :class:`Skip` (never an exception).
+
+    Skipped: unreadable paths, files over 20 MB (not read at all), empty files, binary
+    files (NUL bytes), text that is not UTF-8 beyond one bad byte per thousand
+    characters (fewer are shown as U+FFFD), navigation pages, and event or day pages
+    without a headline or date. Broken YAML front matter does not skip an article:
+    its ``key: value`` lines are read one by one and the text is kept.
+    """
+    doc_id = document_id(path, root)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return Skip(doc_id, f"too large ({size / _MEGABYTE:.0f} MB)")
+        data = path.read_bytes()
+    except OSError as error:
+        return Skip(doc_id, f"cannot be read ({error.strerror or error})")
+    try:
+        text = decode(data)
+        if isinstance(text, Skip):
+            return Skip(doc_id, text.reason)
+        return parse_text(text, doc_id)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop an archive
+        return Skip(doc_id, f"could not be parsed ({type(error).__name__}: {error})")
+
+
+def decode(data: bytes) -> str | Skip:
+    """Bytes to text: UTF-8 (BOM or not), UTF-16 with a BOM; binary and non-text refused."""
+    if not data:
+        return Skip("", "empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return Skip("", "binary or not UTF-8 text (bad UTF-16)")
+    if b"\x00" in data:
+        return Skip("", "binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > len(text) * _REPLACEMENT_RATIO:
+        return Skip("", f"binary or not UTF-8 text ({bad} undecodable bytes)")
+    return text
+
+
+def parse_text(text: str, doc_id: str) -> Document | Skip:
+    """Recognise the kind of ``text`` and parse it; ``doc_id`` becomes the document's id."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return Skip(doc_id, "empty file")
+    meta: dict[str, object] = {}
+    body = text
+    if text.startswith("---"):
+        meta, body = split_front_matter(text)
+    lines = body.splitlines()
+    kind = recognise(lines)
+    if meta and kind in ("navigation", "front page"):
+        kind = "article"
+    if kind == "event":
+        return parse_event_page(lines, doc_id)
+    if kind == "day":
+        return parse_day_page(lines, doc_id)
+    if kind == "headless event":
+        return Skip(doc_id, "event page without a '# headline' line")
+    if kind == "front page":
+        return Skip(
+            doc_id, "front page of undated link lists (site navigation), not a news document"
+        )
+    if kind == "navigation":
+        return Skip(doc_id, "mostly headings and link lists (site navigation), not a news document")
+    return parse_article(text, doc_id)
+
+
+def recognise(lines: list[str]) -> str:
+    """``event``, ``day``, ``article``, ``front page``, ``navigation`` or ``headless event``."""
+    headline = event_date = event_sections = day_heading = False
+    entries = 0
+    for line in lines:
+        if not line.startswith("#"):
+            continue
+        level = heading_level(line)
+        if level == 1:
+            headline = headline or HEADLINE.match(line) is not None
+        elif level == 2:
+            day_heading = day_heading or DAY_HEADING.match(line) is not None
+        elif level == 3:
+            if DATE_HEADING.match(line):
+                event_date = True
+            elif line[3:].lstrip().startswith("["):
+                entries += 1
+            else:
+                section = SECTION.match(line)
+                if section is not None and section.group(1).strip().lower() in _EVENT_SECTIONS:
+                    event_sections = True
+    if headline and (event_date or event_sections):
+        return "event"
+    if day_heading:
+        return "day"
+    if event_date or event_sections:
+        return "headless event"
+    if entries:
+        return "front page"
+    return "article" if _mostly_prose(lines) else "navigation"
+
+
+def _mostly_prose(lines: list[str]) -> bool:
+    """True when prose lines (three words or more) outnumber half the list and link lines.
+
+    Headings count for neither side: an article may have many, a navigation page
+    (``api/README.md``) is told by its link lists.
+    """
+    prose = lists = 0
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", "---", "***", "___")):
+            continue
+        if stripped.startswith(("[", "Formats:", "|")) or LIST_ITEM.match(stripped):
+            lists += 1
+        elif stripped.count(" ") >= 2:
+            prose += 1
+    return prose > 0 and prose * 2 >= lists
