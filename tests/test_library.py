@@ -1,0 +1,204 @@
+"""The query layer over a built index: timeline, documents, links, search, freshness."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from index_fixtures import (
+    BERLUSCONI,
+    BERLUSCONI_ALIAS,
+    MISSING,
+    MONTI,
+    MONTI_LINK,
+    QUAKE,
+    SEED_ARTICLE,
+    SEED_EVENT,
+    make_archive,
+)
+
+from tui.index.builder import build_index
+from tui.index.catalog import CATALOG_NAME
+from tui.index.store import IndexDamaged, IndexMissing, IndexOutdated, current_generation
+from tui.library import Library
+from tui.model import Article, DayPage, Event
+
+CELEBRATE = "news/2011/11/13/thousands-celebrate.md"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("library")
+    archive = make_archive(root / "archive", seeds_dir)
+    build_index(archive, root / "index")
+    return archive, root / "index"
+
+
+@pytest.fixture(scope="module")
+def lib(built: tuple[Path, Path]) -> Library:
+    library = Library.open(built[1])
+    yield library
+    library.close()
+
+
+def test_open_missing_and_damaged(tmp_path: Path, built: tuple[Path, Path]) -> None:
+    with pytest.raises(IndexMissing, match="chronicle index"):
+        Library.open(tmp_path)
+    copy = tmp_path / "copy"
+    shutil.copytree(built[1], copy)
+    generation = current_generation(copy)
+    shutil.rmtree(generation / "whoosh")
+    with pytest.raises(IndexDamaged, match="search index"):
+        Library.open(copy)
+    (copy / "CURRENT").write_text("nonsense\n")
+    with pytest.raises(IndexDamaged):
+        Library.open(copy)
+
+
+def test_open_outdated_schema(tmp_path: Path, built: tuple[Path, Path]) -> None:
+    import sqlite3
+
+    copy = tmp_path / "copy"
+    shutil.copytree(built[1], copy)
+    db = sqlite3.connect(current_generation(copy) / CATALOG_NAME)
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexOutdated, match="schema version 0"):
+        Library.open(copy)
+
+
+def test_stats(lib: Library) -> None:
+    stats = lib.stats()
+    assert (stats.events, stats.articles, stats.day_pages) == (5, 1, 2)
+    assert stats.first == date(2010, 5, 3) and stats.last == date(2011, 11, 13)
+    assert stats.name == "archive"
+
+
+def test_timeline(lib: Library) -> None:
+    assert lib.years() == [(2010, 1), (2011, 4)]
+    assert lib.months(2011) == [(11, 4)]
+    assert lib.months(2009) == []
+    assert lib.days(2011, 11) == [(date(2011, 11, 12), 2), (date(2011, 11, 13), 2)]
+    ids = [e.id for e in lib.events_on(date(2011, 11, 13))]
+    assert ids == [MONTI, CELEBRATE]
+    assert lib.events_on(date(2011, 11, 14)) == []
+    assert lib.first_day() == date(2010, 5, 3) and lib.last_day() == date(2011, 11, 13)
+
+
+def test_day_navigation(lib: Library) -> None:
+    assert lib.step_day(date(2011, 11, 12), +1) == date(2011, 11, 13)
+    assert lib.step_day(date(2011, 11, 12), -1) == date(2010, 5, 3)
+    assert lib.step_day(date(2011, 11, 13), +1) is None
+    assert lib.nearest_day(date(2011, 11, 12)) == date(2011, 11, 12)
+    assert lib.nearest_day(date(2011, 1, 1)) == date(2010, 5, 3)
+    assert lib.nearest_day(date(2011, 10, 1)) == date(2011, 11, 12)
+    assert lib.nearest_day(date(2010, 5, 1)) == date(2010, 5, 3)
+    assert lib.nearest_day(date(2030, 1, 1)) == date(2011, 11, 13)
+
+
+def test_day_view_groups_by_story(lib: Library) -> None:
+    view = lib.day_view(date(2011, 11, 13))
+    assert [(story, [e.id for e in events]) for story, events in view.groups] == [
+        ("Italian politics", [MONTI, CELEBRATE])
+    ]
+
+
+def test_document_resolves_aliases(lib: Library) -> None:
+    event = lib.document(BERLUSCONI_ALIAS)
+    assert isinstance(event, Event) and event.id == BERLUSCONI
+    assert BERLUSCONI_ALIAS in event.aliases
+    assert isinstance(lib.document(SEED_ARTICLE), Article)
+    assert isinstance(lib.document("news/2011/11/13/index.md"), DayPage)
+    day_only = lib.document(CELEBRATE)
+    assert isinstance(day_only, Event) and day_only.from_day_page
+    assert lib.document("news/1900/01/1/nothing.md") is None
+
+
+def test_resolve(lib: Library) -> None:
+    assert lib.resolve(BERLUSCONI) == BERLUSCONI
+    assert lib.resolve("/" + BERLUSCONI_ALIAS) == BERLUSCONI
+    assert lib.resolve(BERLUSCONI.replace("/12/", "/12/").replace("news/2011/11/12",
+                                                                  "/news/2011/11/12")) == BERLUSCONI
+    # differently slugged target: same date, same title
+    assert lib.resolve(MONTI_LINK) is None
+    assert lib.resolve(MONTI_LINK, "Mario Monti is asked to form a government. ") == MONTI
+    assert lib.resolve(MONTI_LINK, "Something else entirely") is None
+    assert lib.resolve(MISSING, "A page that is not in this archive.") is None
+
+
+def test_neighbours_of_an_event(lib: Library) -> None:
+    near = lib.neighbours(BERLUSCONI)
+    assert [(r.target, r.resolved) for r in near.related] == [
+        (MONTI_LINK.lstrip("/"), MONTI), (MISSING, None)]
+    assert [e.id for e in near.same_story] == [MONTI, CELEBRATE]
+    assert ("Italy", MONTI) in [(topic, e.id) for topic, e in near.shared_topics]
+    assert all(e.id != BERLUSCONI for _, e in near.shared_topics)
+    assert BERLUSCONI not in [e.id for e in near.more_like_this]
+    assert MONTI in [e.id for e in near.more_like_this]
+    monti = lib.neighbours(MONTI)
+    assert [e.id for e in monti.linked_from] == [BERLUSCONI]
+    seed = lib.neighbours(SEED_EVENT)
+    assert [a.id for a in seed.articles] == [SEED_ARTICLE]
+    assert seed.articles[0].how == "similar text"
+
+
+def test_neighbours_of_an_article(lib: Library) -> None:
+    near = lib.neighbours(SEED_ARTICLE)
+    assert [e.id for e in near.events] == [SEED_EVENT]
+    assert SEED_EVENT in [e.id for e in near.more_like_this]
+    assert lib.neighbours("nothing.md") == type(near)()
+
+
+def test_story_topic_and_title_lookups(lib: Library) -> None:
+    assert [e.id for e in lib.story_events(" italian POLITICS ")] == [
+        BERLUSCONI, MONTI, CELEBRATE]
+    assert [e.id for e in lib.topic_events("mario monti")][-1] == MONTI
+    assert lib.topic_events("nothing") == []
+    assert lib.stories() == [("Italian politics", 3)]
+    assert [e.id for e in lib.titles("monti government")] == [MONTI]
+    assert [e.id for e in lib.titles("an earth")] == [QUAKE]
+    assert lib.titles("100%_") == [] and lib.titles("  ") == []
+    assert [e.id for e in lib.summaries([MONTI, "nope", QUAKE])] == [MONTI, QUAKE]
+
+
+def test_search_through_library(lib: Library) -> None:
+    results = lib.search("berlusconi", sort="oldest")
+    assert results.error is None and results.total >= 2
+    assert results.hits[0].date == date(2011, 11, 12)
+    assert lib.search("berlusconi", kind="day").hits[0].kind == "day"
+    assert lib.search("foo:bar").error
+
+
+def test_search_from_many_threads(lib: Library) -> None:
+    found: list[tuple[int, int]] = []
+
+    def work() -> None:
+        found.append((lib.search("monti").total, len(lib.events_on(date(2011, 11, 13)))))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [(lib.search("monti").total, 2)] * 4
+
+
+def test_is_stale_and_refresh_after_update(tmp_path: Path, seeds_dir: Path) -> None:
+    archive = make_archive(tmp_path / "archive", seeds_dir)
+    build_index(archive, tmp_path / "index")
+    library = Library.open(tmp_path / "index")
+    assert not library.is_stale(archive)
+    assert library.is_stale(seeds_dir)
+    os.utime(archive / QUAKE, ns=(5, 5))
+    assert library.is_stale(archive)
+    (archive / QUAKE).unlink()
+    build_index(archive, tmp_path / "index")
+    assert not library.is_stale(archive)
+    assert library.search("earthquake").total == 0
+    assert library.years() == [(2011, 4)]
+    library.close()

@@ -1,0 +1,101 @@
+"""Where the archive, the index and the user's data live.
+
+Each location comes from the first of: a command-line flag, an environment variable
+(``CHRONICLE_ARCHIVE`` / ``CHRONICLE_INDEX``), the ``config.toml`` in the user config
+directory (or the file ``CHRONICLE_CONFIG`` names) with keys ``archive`` and ``index``,
+and finally the checkout's own ``seeds/`` and ``index/``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "chronicle"
+CONFIG_NAME = "config.toml"
+
+
+class ChronicleError(Exception):
+    """A problem a person can act on; the CLI prints it as one line, never a traceback."""
+
+
+class ConfigError(ChronicleError):
+    """The configuration file cannot be read or has wrong values."""
+
+
+def repo_root() -> Path:
+    """The checkout the ``tui`` package sits in."""
+    return Path(__file__).resolve().parents[1]
+
+
+def config_file() -> Path:
+    override = os.environ.get("CHRONICLE_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_NAME
+
+
+def load_config(path: Path | None = None) -> dict[str, Path]:
+    """The locations a config file sets; relative paths are relative to the file."""
+    path = path or config_file()
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    found: dict[str, Path] = {}
+    for key in ("archive", "index"):
+        if key not in data:
+            continue
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"config file {path}: {key!r} must be a path in quotes")
+        location = Path(value).expanduser()
+        found[key] = location if location.is_absolute() else path.parent / location
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Locations:
+    archive: Path
+    index: Path
+
+
+def locations(archive: str | Path | None = None, index: str | Path | None = None) -> Locations:
+    """Resolve both locations: flags, then environment, then config file, then defaults."""
+    config: dict[str, Path] | None = None
+
+    def pick(flag: str | Path | None, env: str, key: str, default: Path) -> Path:
+        nonlocal config
+        if flag:
+            return Path(flag).expanduser()
+        if os.environ.get(env):
+            return Path(os.environ[env]).expanduser()
+        if config is None:
+            config = load_config()
+        return config.get(key, default)
+
+    root = repo_root()
+    return Locations(
+        archive=pick(archive, "CHRONICLE_ARCHIVE", "archive", root / "seeds"),
+        index=pick(index, "CHRONICLE_INDEX", "index", root / "index"),
+    )
+
+
+def user_data_dir() -> Path:
+    """Where bookmarks and history go (``CHRONICLE_DATA`` overrides); created on demand."""
+    override = os.environ.get("CHRONICLE_DATA")
+    path = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the data directory {path}: {exc.strerror}") from None
+    return path

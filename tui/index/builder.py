@@ -1,0 +1,179 @@
+"""Full and incremental index builds, safe to interrupt at any point.
+
+A full build (first run, ``--rebuild``, another schema version or archive) writes a
+new generation and switches the pointer only after Whoosh and the catalog are both
+committed. An incremental build re-parses only added and changed files, reassembles
+only the dates they touch, commits Whoosh first and then the catalog in one SQLite
+transaction: a crash between the two leaves the catalog's old file states, so the
+next run redoes the same (idempotent) work.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from tui.index.catalog import CATALOG_NAME, Catalog
+from tui.index.lock import WriterLock
+from tui.index.schema import SCHEMA_VERSION, build_schema
+from tui.index.store import (
+    WHOOSH_DIR,
+    ArchiveMissing,
+    IndexUnwritable,
+    current_generation,
+    new_generation,
+    remove_generations,
+    switch_generation,
+)
+from tui.index.update import BuildReport, Change, Progress, apply_changes
+from tui.parsers import CANDIDATE_SUFFIXES
+
+__all__ = ["BuildReport", "build_index", "scan_archive"]
+PARALLEL_MIN_FILES = 20_000
+WRITER_LIMIT_MB = 256
+
+
+def scan_archive(archive: Path) -> dict[str, tuple[int, int]]:
+    """Every candidate file's id -> (mtime_ns, size); hidden directories are not walked."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder, dirs, files in os.walk(archive):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith(".") or not name.lower().endswith(CANDIDATE_SUFFIXES):
+                continue
+            path = Path(folder, name)
+            try:
+                st = path.stat()
+            except OSError:
+                st = None
+            rel = path.relative_to(archive).as_posix()
+            found[rel] = (st.st_mtime_ns, st.st_size) if st else (0, -1)
+    return found
+
+
+def prepare_dirs(archive_dir: Path, index_dir: Path) -> tuple[Path, Path]:
+    """Check the archive and make the index directory, with one clear error each."""
+    archive = Path(archive_dir).expanduser()
+    if not archive.exists():
+        raise ArchiveMissing(f"archive directory {archive} does not exist")
+    if not archive.is_dir():
+        raise ArchiveMissing(f"archive {archive} is not a directory")
+    index = Path(index_dir).expanduser()
+    try:
+        index.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexUnwritable(f"cannot create index directory {index}: {exc.strerror}") from None
+    if not os.access(index, os.W_OK | os.X_OK):
+        raise IndexUnwritable(f"index directory {index} is not writable")
+    return archive.resolve(), index.resolve()
+
+
+def _full_build_reason(generation: Path | None, archive: Path, rebuild: bool) -> str:
+    if rebuild:
+        return "rebuild requested"
+    if generation is None:
+        return "no index yet"
+    try:
+        catalog = Catalog(generation / CATALOG_NAME)
+        try:
+            meta = catalog.meta()
+        finally:
+            catalog.close()
+    except Exception as exc:  # noqa: BLE001 - any unreadable catalog means: rebuild
+        return f"the catalog could not be read ({exc})"
+    version = meta.get("schema_version")
+    if version != str(SCHEMA_VERSION):
+        return f"index schema version {version} is not {SCHEMA_VERSION}"
+    if meta.get("archive") != str(archive):
+        return f"the index was built from another archive ({meta.get('archive')})"
+    if meta.get("complete") != "1":
+        return "the previous build did not finish"
+    if not whoosh_index.exists_in(str(generation / WHOOSH_DIR)):
+        return "the search index is missing"
+    return ""
+
+
+def build_index(
+    archive_dir: Path,
+    index_dir: Path,
+    rebuild: bool = False,
+    procs: int = 1,
+    progress: Progress | None = None,
+    lock_timeout: float = 30.0,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build or update the index of ``archive_dir`` in ``index_dir``.
+
+    ``procs > 1`` lets a large full build use Whoosh's multiprocessing writer; it
+    forks, so only the CLI passes it, never the app. ``progress(done, total, path)``
+    is called per file parsed and per document written; an exception it raises stops
+    the build and leaves the previous index as it was.
+    """
+    started = time.monotonic()
+    archive, index = prepare_dirs(archive_dir, index_dir)
+    with WriterLock(index, timeout=lock_timeout, on_wait=on_wait):
+        current = current_generation(index)
+        reason = _full_build_reason(current, archive, rebuild)
+        files = scan_archive(archive)
+        if reason:
+            report = _full_build(archive, index, current, files, procs, progress)
+            report.reason = reason
+        else:
+            assert current is not None
+            report = _incremental(archive, current, files, progress)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _full_build(
+    archive: Path,
+    index: Path,
+    previous: Path | None,
+    files: dict[str, tuple[int, int]],
+    procs: int,
+    progress: Progress | None,
+) -> BuildReport:
+    remove_generations(index, keep={previous.name} if previous else set())
+    generation = new_generation(index)
+    try:
+        (generation / WHOOSH_DIR).mkdir()
+        ix = whoosh_index.create_in(str(generation / WHOOSH_DIR), build_schema())
+        catalog = Catalog(generation / CATALOG_NAME, create=True)
+        try:
+            parallel = procs > 1 and len(files) >= PARALLEL_MIN_FILES
+            change = Change(archive=archive, files=files, known={}, fresh=True)
+            writer_args = {"limitmb": WRITER_LIMIT_MB}
+            if parallel:
+                writer_args.update(procs=procs, multisegment=True)
+            report = apply_changes(ix, catalog, change, writer_args, progress)
+        finally:
+            catalog.close()
+            ix.close()
+        switch_generation(index, generation)
+    except BaseException:
+        remove_generations(index, keep={previous.name} if previous else set())
+        raise
+    remove_generations(index, keep={generation.name} | ({previous.name} if previous else set()))
+    report.full = True
+    return report
+
+
+def _incremental(
+    archive: Path,
+    generation: Path,
+    files: dict[str, tuple[int, int]],
+    progress: Progress | None,
+) -> BuildReport:
+    ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
+    catalog = Catalog(generation / CATALOG_NAME)
+    try:
+        change = Change(archive=archive, files=files, known=catalog.file_states(), fresh=False)
+        report = apply_changes(ix, catalog, change, {"limitmb": WRITER_LIMIT_MB}, progress)
+    finally:
+        catalog.close()
+        ix.close()
+    return report
