@@ -1,0 +1,98 @@
+"""Shared by the app tests: a small linked archive, index builds, waiting for workers.
+
+Imported by the tests directly (pytest puts this directory on the path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from tui.app.chronicle_app import ChronicleApp
+from tui.index.builder import build_index
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SEEDS = REPO_ROOT / "seeds"
+
+SEED_EVENT = "001_6bffd24d702e132c.txt"
+SEED_ARTICLE = "000_ff699fc5e1eaf1b9.txt"
+AKTOBE = (
+    "news/2016/06/5/three-people-are-killed-and-10-more-are-injured-following-an-attack-"
+    "on-a-military-base-in-aktobe-kazakhstan-by-suspected-islamists.md"
+)
+DETAIN = "news/2016/06/5/kazakh-police-detain-suspects-after-the-aktobe-attack.md"
+MARKUP = "news/2016/06/8/markup-in-a-headline.md"
+MARKUP_HEADLINE = "[bold red]x[/] \x1b[31m looks like markup"
+
+LINKED_ARCHIVE = Path(__file__).resolve().parent / "linked-archive"
+MARKUP_PAGE = (
+    "### [2016-06-8](/news/2016/06/8/index.md)\n\n"
+    f"# {MARKUP_HEADLINE}\n\n"
+    "A summary with [link](brackets) and [i]tags[/i] that must stay literal.\n\n"
+    "### Source:\n\n1. [Example](https://example.com/markup)\n"
+)
+
+
+def linked_files() -> dict[str, str]:
+    """The linked archive's files (kept as files) plus the markup page (built here)."""
+    files = {
+        path.relative_to(LINKED_ARCHIVE).as_posix(): path.read_text(encoding="utf-8")
+        for path in LINKED_ARCHIVE.rglob("*.md")
+    }
+    files[MARKUP] = MARKUP_PAGE
+    return files
+
+
+def build_archive_index(tmp: Path, name: str, extra: dict[str, str]) -> tuple[Path, Path]:
+    archive = tmp / name / "archive"
+    archive.mkdir(parents=True)
+    for seed in SEEDS.iterdir():
+        shutil.copy(seed, archive / seed.name)
+    for rel, text in extra.items():
+        path = archive / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    index = tmp / name / "index"
+    build_index(archive, index, rebuild=False, procs=1)
+    return archive, index
+
+
+class Browser:
+    """Stands in for webbrowser.open: records URLs instead of opening them."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def __call__(self, url: str) -> bool:
+        self.opened.append(url)
+        return True
+
+
+async def settle(pilot: Pilot, rounds: int = 3) -> None:
+    """Let workers finish and their results reach the screen (they chain: open, then links)."""
+    app = pilot.app
+    for _ in range(rounds):
+        # a worker superseded by a newer one, or ended with its screen, is expected
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def started(pilot: Pilot) -> ChronicleApp:
+    """The app once the library is open and the first page is shown."""
+    app = pilot.app
+    assert isinstance(app, ChronicleApp)
+    for _ in range(20):
+        await settle(pilot)
+        if app.library is not None and app.shown is not None:
+            return app
+    raise AssertionError("the app did not finish opening the archive")
+
+
+def navigator_rows(app: ChronicleApp) -> list[str]:
+    nav = app.navigator
+    return [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]

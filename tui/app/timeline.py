@@ -1,0 +1,146 @@
+"""The timeline pane: years > months > days > events, each level filled only when opened.
+
+A lazy Tree keeps the pane instant on 100,000 events over decades: at start only
+the year nodes exist, and a day's events are added when that day is opened.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.app.actions import bindings_for
+
+if TYPE_CHECKING:
+    from tui.library import Library
+
+HEADLINE_WIDTH = 90
+
+
+@dataclass(slots=True)
+class TimelineItem:
+    """What a tree node stands for; ``loaded`` says whether its children were added."""
+
+    level: str  # "year", "month", "day" or "event"
+    year: int = 0
+    month: int = 0
+    day: date | None = None
+    event_id: str = ""
+    loaded: bool = False
+
+
+def _count(label: str, count: int) -> Text:
+    text = Text(label)
+    text.append(f"  {count:,}", style="dim")
+    return text
+
+
+def short_headline(headline: str, width: int = HEADLINE_WIDTH) -> str:
+    """One line of a headline for a tree row; the reader shows it in full."""
+    headline = headline.strip() or "(untitled)"
+    return headline if len(headline) <= width else headline[: width - 1].rstrip() + "…"
+
+
+class Timeline(Tree[TimelineItem]):
+    """The archive's dates as a tree; the app opens what the user selects."""
+
+    BINDINGS = bindings_for("timeline")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("Archive", **kwargs)  # type: ignore[arg-type]
+        self.show_root = False
+        self.guide_depth = 2
+        self.library: Library | None = None
+
+    def load(self, library: Library) -> None:
+        """Show the archive's years (and nothing below them until opened)."""
+        self.library = library
+        self.clear()
+        for year, count in library.years():
+            self.root.add(_count(str(year), count), TimelineItem("year", year=year))
+
+    # -- lazy filling ---------------------------------------------------------------
+
+    def _fill(self, node: TreeNode[TimelineItem]) -> None:
+        item = node.data
+        if item is None or item.loaded or self.library is None:
+            return
+        item.loaded = True
+        lib = self.library
+        if item.level == "year":
+            for month, count in lib.months(item.year):
+                node.add(
+                    _count(calendar.month_name[month], count),
+                    TimelineItem("month", year=item.year, month=month),
+                )
+        elif item.level == "month":
+            for day, count in lib.days(item.year, item.month):
+                label = f"{day.day:>2} {calendar.day_abbr[day.weekday()]}"
+                node.add(_count(label, count), TimelineItem("day", day.year, day.month, day))
+        elif item.level == "day" and item.day is not None:
+            for summary in lib.events_on(item.day):
+                node.add_leaf(
+                    Text(short_headline(summary.headline)),
+                    TimelineItem("event", day=item.day, event_id=summary.id, loaded=True),
+                )
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[TimelineItem]) -> None:
+        self._fill(event.node)
+
+    def action_expand_here(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            self._fill(node)
+            node.expand()
+
+    def action_collapse_here(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    # -- finding a day --------------------------------------------------------------
+
+    def _child(
+        self, node: TreeNode[TimelineItem], **match: object
+    ) -> TreeNode[TimelineItem] | None:
+        self._fill(node)
+        for child in node.children:
+            data = child.data
+            if data is not None and all(getattr(data, k) == v for k, v in match.items()):
+                return child
+        return None
+
+    def reveal_day(self, day: date, event_id: str | None = None) -> None:
+        """Open the year and month of ``day`` and put the cursor on it (or on one event)."""
+        year = self._child(self.root, level="year", year=day.year)
+        month = year and self._child(year, level="month", month=day.month)
+        node = month and self._child(month, level="day", day=day)
+        if not (year and month and node):
+            return
+        year.expand()
+        month.expand()
+        target = node
+        if event_id:
+            node.expand()
+            target = self._child(node, level="event", event_id=event_id) or node
+        self.call_after_refresh(self._cursor_to, target)
+
+    def _cursor_to(self, node: TreeNode[TimelineItem]) -> None:
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+
+    @property
+    def cursor_day(self) -> date | None:
+        """The day under the cursor (or of the event under it)."""
+        node = self.cursor_node
+        return node.data.day if node is not None and node.data is not None else None
