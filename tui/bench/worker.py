@@ -1,0 +1,102 @@
+"""Measurements that run in a process of their own, so each reports its own peak memory.
+
+    python -m tui.bench.worker queries SPEC.json   # Library.search over a query set
+    python -m tui.bench.worker app SPEC.json       # headless app: first paint, keypresses
+
+The result is one JSON object on the last line of standard output.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()
+
+import asyncio  # noqa: E402 - the clock above must start before any import
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+KEYS = ("down", "down", "down", "up", "down", "up", "up", "down", "down", "up")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_queries(spec: dict[str, Any]) -> dict[str, Any]:
+    from tui.bench.queries import BenchQuery
+    from tui.library import Library
+
+    opened = time.perf_counter()
+    library = Library.open(Path(spec["index"]))
+    open_seconds = time.perf_counter() - opened
+    results = []
+    for raw in spec["queries"]:
+        query = BenchQuery(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+        times = []
+        found = library.search(query.text, limit=50, sort=query.sort)
+        first = found.elapsed
+        for _ in range(spec["repeats"]):
+            started = time.perf_counter()
+            found = library.search(query.text, limit=50, sort=query.sort)
+            times.append(time.perf_counter() - started)
+        results.append({
+            "name": query.name, "query": query.text, "sort": query.sort, "first": first,
+            "times": times, "total": found.total, "shown": len(found.hits),
+            "highlighted": sum(any(m for _, m in h.snippet) for h in found.hits),
+            "error": found.error, "cut_short": found.cut_short,
+            "suggestion": found.suggestion, "notes": list(found.notes),
+        })
+    library.close()
+    return {"open_seconds": open_seconds, "queries": results, "peak_rss_mb": peak_rss_mb()}
+
+
+async def _paint(spec: dict[str, Any]) -> dict[str, Any]:
+    from tui.app import create_app
+
+    imported = time.perf_counter() - STARTED
+    app = create_app(Path(spec["archive"]), Path(spec["index"]), Path(spec["data"]))
+    painted = None
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.perf_counter() + spec.get("timeout", 120)
+        while time.perf_counter() < deadline:
+            timeline = app.timeline
+            if (app.library is not None and app.shown is not None
+                    and timeline.root.children):
+                await pilot.pause(0)
+                painted = time.perf_counter() - STARTED
+                break
+            await asyncio.sleep(0.005)
+        keys: list[dict[str, float]] = []
+        if painted is not None:
+            app.timeline.focus()
+            await pilot.pause()
+            for key in KEYS:
+                wall, cpu = time.perf_counter(), time.process_time()
+                await pilot.press(key)
+                keys.append({"key": key, "wall": time.perf_counter() - wall,
+                             "cpu": time.process_time() - cpu})
+    return {"import_seconds": imported, "first_paint_seconds": painted, "keys": keys,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def main(argv: list[str]) -> int:
+    task, spec_path = argv
+    spec = json.loads(Path(spec_path).read_text())
+    if task == "queries":
+        result = run_queries(spec)
+    elif task == "app":
+        result = asyncio.run(_paint(spec))
+    else:
+        print(json.dumps({"error": f"unknown task {task!r}"}))
+        return 2
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
