@@ -67,6 +67,14 @@ async def take(out: Path, size: tuple[int, int], work: Path) -> list[Path]:
         await pilot.press("escape", "question_mark")
         await _settle(pilot)
         shot("help-screen")
+        await pilot.press("escape", "slash", *"taraz")
+        for _ in range(100):  # search runs as you type, after a short pause in typing
+            await pilot.pause(0.02)
+            if app.search_panel.settled:
+                break
+        await pilot.press("enter", "enter")
+        await _settle(pilot)
+        shot("search-results")
     return saved
 
 

@@ -93,6 +93,19 @@ async def started(pilot: Pilot) -> ChronicleApp:
     raise AssertionError("the app did not finish opening the archive")
 
 
+async def searched(pilot: Pilot) -> ChronicleApp:
+    """Wait (by polling, not by a fixed sleep) until the newest search has been answered."""
+    app = pilot.app
+    assert isinstance(app, ChronicleApp)
+    await pilot.pause()  # the keys already sent are handled first
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.search_panel.settled:
+            await pilot.pause()
+            return app
+    raise AssertionError("the search never answered")
+
+
 def navigator_rows(app: ChronicleApp) -> list[str]:
     nav = app.navigator
     return [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]

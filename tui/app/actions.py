@@ -16,6 +16,9 @@ PANES: dict[str, str] = {
     "reader": "Reader",
     "navigator": "Related navigator",
     "list": "Story, topic and bookmark lists",
+    "search": "Search (in the box and the results)",
+    "search_box": "Search box",
+    "search_results": "Search results",
 }
 
 
@@ -38,6 +41,7 @@ class UserAction:
     palette: str | None = None
     show: bool = True
     key_display: str | None = None
+    priority: bool = False  # checked before the focused widget sees the key (see _a)
 
     @property
     def keys_text(self) -> str:
@@ -73,6 +77,8 @@ def _pretty(key: str) -> str:
         "f3": "F3",
         "delete": "Del",
     }
+    if key.startswith("ctrl+") and key not in names:
+        return "Ctrl-" + key.removeprefix("ctrl+").upper()
     return names.get(key, key)
 
 
@@ -85,6 +91,7 @@ def _a(
     action: str | None = None,
     palette: str | None = None,
     show: bool = True,
+    priority: bool = False,
 ) -> UserAction:
     return UserAction(
         id=id,
@@ -95,6 +102,7 @@ def _a(
         action=action or f"app.{id}",
         palette=palette,
         show=show,
+        priority=priority,
     )
 
 
@@ -112,7 +120,8 @@ ACTIONS: tuple[UserAction, ...] = (
     _a('focus_previous', 'shift+tab', 'Previous pane', 'app',
        'Move focus to the previous pane.', show=False),
     _a('focus_timeline', '1', 'Timeline', 'app',
-       'Focus the timeline pane (shows it if hidden).', palette='Focus the timeline', show=False),
+       'Focus the timeline pane (shows it if hidden); the results while searching.',
+       palette='Focus the timeline', show=False),
     _a('focus_reader', '2', 'Reader', 'app',
        'Focus the reader pane.', palette='Focus the reader', show=False),
     _a('focus_navigator', '3', 'Related', 'app',
@@ -131,6 +140,16 @@ ACTIONS: tuple[UserAction, ...] = (
     _a('jump', 'g', 'Go to date', 'app',
        'Jump to a date: 2011-11-12, 2011-11 or 2011 (nearest day with events).',
        palette='Jump to a date…'),
+    _a('search', 'slash,ctrl+f', 'Search', 'app',
+       'Search the archive as you type (the syntax of chronicle search); '
+       'the results replace the timeline until Esc.', palette='Search the archive…',
+       priority=True),  # keys typed straight after / must reach the box, not the old focus
+    _a('next_result', 'n', 'Next result', 'app',
+       'While searching: open the next result (the reader follows). Otherwise n is next day.',
+       palette='Open the next search result', show=False),
+    _a('previous_result', 'N', 'Prev result', 'app',
+       'While searching: open the previous result.',
+       palette='Open the previous search result', show=False),
     _a('next_day', 'n', 'Next day', 'app',
        'Show the next day that has events.', palette='Next day with events', show=False),
     _a('previous_day', 'p', 'Prev day', 'app',
@@ -205,6 +224,37 @@ ACTIONS: tuple[UserAction, ...] = (
        'Close the list and go back to the reader.', 'app.pop_screen'),
     _a('ls_delete', 'd,delete', 'Remove', 'list',
        'In the bookmark list: remove the bookmark.', 'remove'),
+    # Search, in the box and the results
+    _a('sr_sort', 'ctrl+o', 'Sort', 'search',
+       'Order the results: by relevance → newest first → oldest first.', 'app.search_sort',
+       palette='Search: change the order of the results'),
+    _a('sr_kind', 'ctrl+t', 'Kind', 'search',
+       'Show all kinds → events only → articles only.', 'app.search_kind',
+       palette='Search: change the kind filter'),
+    _a('sr_topic', 'ctrl+n', 'Topic', 'search',
+       "Narrow to one of the results' topics (listed with counts above the results).",
+       'app.search_topic', palette='Search: narrow to a topic'),
+    _a('sr_suggestion', 'ctrl+y', 'Did you mean', 'search',
+       'Run the suggested spelling ("Did you mean …?").', 'app.search_suggestion',
+       palette='Search: run the suggested spelling'),
+    _a('sr_close', 'escape', 'Close', 'search',
+       'Close the search: the timeline comes back where it was.', 'app.close_search'),
+    # Search box
+    _a('sb_submit', 'enter', 'Results', 'search_box',
+       'Go to the results (the search is kept in history and recent searches).',
+       'app.submit_search'),
+    _a('sb_older', 'up', 'Older', 'search_box',
+       'Recall an older recent search (kept between runs).', 'recall_older', show=False),
+    _a('sb_newer', 'down', 'Newer', 'search_box',
+       'Recall a newer recent search, then what you were typing.', 'recall_newer',
+       show=False),
+    # Search results
+    _a('rs_down', 'down,j', 'Down', 'search_results',
+       'Next result.', 'cursor_down', show=False),
+    _a('rs_up', 'up,k', 'Up', 'search_results',
+       'Previous result.', 'cursor_up', show=False),
+    _a('rs_open', 'enter', 'Open', 'search_results',
+       'Open the highlighted result in the reader, matched words highlighted.', 'select'),
 )
 # fmt: on
 
@@ -226,9 +276,15 @@ def bindings_for(pane: str, *, skip: tuple[str, ...] = ()) -> list[Binding]:
                 act.description,
                 show=act.show,
                 key_display=_pretty(act.keys[0]),
+                priority=act.priority,
             )
         )
     return bindings
+
+
+def key_text(action_id: str) -> str:
+    """The keys of one action as the help screen shows them (for hints in the UI)."""
+    return next(a.keys_text for a in ACTIONS if a.id == action_id)
 
 
 def palette_actions() -> list[UserAction]:

@@ -8,6 +8,7 @@ in the history, which (with bookmarks, theme and position) persists between runs
 
 from __future__ import annotations
 
+import time
 import webbrowser
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -30,6 +31,8 @@ from tui.app.layout import PaneLayout
 from tui.app.navigator import Navigator
 from tui.app.pages import article_page, day_page, event_page, list_page
 from tui.app.reader import Reader
+from tui.app.search_actions import SearchActionsMixin
+from tui.app.search_panel import SearchPanel
 from tui.app.timeline import Timeline, TimelineItem, short_headline
 from tui.app.user_actions import UserActionsMixin
 from tui.app.user_data import UserData
@@ -38,6 +41,8 @@ from tui.library import Library
 from tui.model import Article, Event
 
 OPENABLE_SCHEMES = ("http", "https")
+# Seconds the check for archive changes waits for the first page to be painted.
+STALE_CHECK_WAIT = 3.0
 
 
 # App-wide keys that still work over a dialog or the story list; the rest act on the
@@ -51,10 +56,10 @@ def counted(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
+class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
     """Browse one archive through its index; ``data_dir`` holds what persists."""
 
-    CSS_PATH = "chronicle_app.tcss"
+    CSS_PATH = ["chronicle_app.tcss", "search_panel.tcss"]
     TITLE = "Chronicle"
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {ChronicleCommands}
@@ -80,7 +85,9 @@ class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-view keys do nothing while a dialog or the story list covers it."""
-        return not (action in MAIN_VIEW_ONLY and len(self.screen_stack) > 1)
+        if action in MAIN_VIEW_ONLY and len(self.screen_stack) > 1:
+            return False
+        return self.search_allows(action)
 
     # -- layout ---------------------------------------------------------------------
 
@@ -89,6 +96,7 @@ class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left", classes="pane") as left:
                 left.border_title = "Timeline [1]"
+                yield SearchPanel(id="search-panel")
                 yield Timeline(id="timeline")
             with Vertical(id="centre", classes="pane") as centre:
                 centre.border_title = "Reader [2]"
@@ -139,18 +147,21 @@ class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
             library, reason = None, f"No index yet in {self.index_dir}: building it"
         except Exception as exc:  # noqa: BLE001 - damaged or outdated: the builder redoes it
             library, reason = None, f"The index cannot be used ({exc}): rebuilding it"
-        if library is not None:
-            try:
-                if library.is_stale(self.archive_dir):
-                    reason = "The archive changed since it was indexed: updating the index"
-            except Exception as exc:  # noqa: BLE001
-                reason = f"Updating the index ({exc})"
-            if reason:
-                library.close()
-                library = None
-        if library is not None:
-            self.call_from_thread(self._library_ready, library)
-        else:
+        if library is None:
+            self.call_from_thread(self._start_build, reason)
+            return
+        # Paint from the existing index first: scanning a large archive for changes
+        # takes a second or more, so it runs here once the first page is shown.
+        self.call_from_thread(self._library_ready, library)
+        deadline = time.monotonic() + STALE_CHECK_WAIT
+        while self.shown is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        try:
+            if library.is_stale(self.archive_dir):
+                reason = "The archive changed since it was indexed: updating the index"
+        except Exception as exc:  # noqa: BLE001
+            reason = f"Updating the index ({exc})"
+        if reason:
             self.call_from_thread(self._start_build, reason)
 
     def _start_build(self, reason: str) -> None:
@@ -215,6 +226,9 @@ class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
         if self.library is None:
             self.notify("The archive is still being opened.", severity="warning")
             return
+        if location.kind == "search":
+            self.show_search(location.ref)
+            return
         self._load_location(location, record, reveal, list(terms))
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
@@ -233,7 +247,8 @@ class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
             if location.kind == "day":
                 day = date.fromisoformat(location.ref)
                 view = lib.day_view(day)
-                show(self._show_day, location, day, view, lib.events_on(day), record, reveal)
+                events = lib.events_on(day)
+                show(self._show_day, location, day, view, events, record, reveal, terms)
                 return
             doc = lib.document(location.ref)
             if doc is None:
@@ -265,7 +280,7 @@ class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
         self.user_data.set_state(
             last=location.to_dict(), timeline_day=day.isoformat() if day else None
         )
-        if reveal and day is not None:
+        if reveal and day is not None and not self.search_open:
             self.timeline.reveal_day(day, event_id)
         self._update_breadcrumb()
 
@@ -277,9 +292,10 @@ class ChronicleApp(UserActionsMixin, PaneLayout, App[None]):
         events: list[Any],
         record: bool,
         reveal: bool,
+        terms: list[str],
     ) -> None:
         self.shown_doc = None
-        self.reader.show_page(day_page(day, view))
+        self.reader.show_page(day_page(day, view), terms)
         self.navigator.show_day(events)
         self._arrive(location, record, reveal, day)
 

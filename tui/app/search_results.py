@@ -1,0 +1,237 @@
+"""Search results: one OptionList row per hit, and the status, facet and message lines.
+
+A row is one rich ``Text`` (no widget per result), so a search-as-you-type refresh
+costs a single ``set_options``. Archive text and snippets only ever enter ``Text``
+objects; snippets arrive as ``(text, is_match)`` segments and matches get the same
+highlight style the reader uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.text import Text
+from textual.events import Resize
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.app.actions import bindings_for
+from tui.app.pages import iso
+from tui.app.reader import HIGHLIGHT
+
+if TYPE_CHECKING:
+    from tui.search import Hit, SearchResults
+
+SORT_ORDER = ("relevance", "newest", "oldest")
+SORT_LABELS = {
+    "relevance": "by relevance",
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "date": "oldest first",
+}
+KIND_ORDER: tuple[str | None, ...] = (None, "event", "article")
+KIND_LABELS = {None: "all kinds", "event": "events only", "article": "articles only"}
+KIND_STYLES = {"event": "green", "article": "magenta", "day": "blue"}
+MIN_WIDTH = 20
+SNIPPET_LINES = 2
+HEADLINE_LINES = 3
+
+# Query words worth highlighting: field values of text fields, bare words, phrase words.
+_QUERY_PART = re.compile(r'(?:([A-Za-z_]\w*):)?("[^"]*"?|[^\s()"\[\]{}]+)')
+_NOT_TEXT_FIELDS = {"date", "kind", "type", "url", "id"}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query a reader page should highlight (no operators, dates or kinds)."""
+    terms: list[str] = []
+    for match in _QUERY_PART.finditer(query):
+        field, value = match.group(1), match.group(2)
+        if field and field.lower() in _NOT_TEXT_FIELDS:
+            continue
+        for word in value.strip('"').split():
+            word = word.strip("*?+-^~.,;!")
+            if len(word) >= 2 and word not in _OPERATORS and word not in terms:
+                terms.append(word)
+    return terms
+
+
+def hit_terms(hit: Hit, query: str) -> list[str]:
+    """The words Whoosh matched in the hit's snippet, then the query's own words."""
+    terms = [text for text, is_match in hit.snippet if is_match and text.strip()]
+    for term in query_terms(query):
+        if term.casefold() not in {t.casefold() for t in terms}:
+            terms.append(term)
+    return list(dict.fromkeys(terms))
+
+
+def _clip(text: Text, limit: int) -> Text:
+    if len(text) <= limit:
+        return text
+    clipped = text[: max(1, limit - 1)]
+    clipped.rstrip()
+    clipped.append("…")
+    return clipped
+
+
+def _clip_lines(text: Text, width: int, lines: int, console: Console) -> Text:
+    """At most ``lines`` lines of ``text`` wrapped at ``width``, the last ending in "…"."""
+    wrapped = list(text.wrap(console, width))
+    if len(wrapped) <= lines:
+        return text
+    last = wrapped[lines - 1]
+    last.rstrip()
+    if len(last) > width - 1:
+        last = last[: width - 1]
+        last.rstrip()
+    last.append("…")
+    return Text("\n").join([*wrapped[: lines - 1], last])
+
+
+def snippet_text(segments: Sequence[tuple[str, bool]], limit: int) -> Text:
+    """The snippet as Text with matches highlighted, cut to ``limit`` characters around
+    the first match so the match is always in view."""
+    text = Text()
+    first_match: int | None = None
+    for part, is_match in segments:
+        if is_match and first_match is None:
+            first_match = len(text)
+        text.append(part, style=HIGHLIGHT if is_match else "")
+    if len(text) <= limit:
+        return text
+    start = 0
+    if first_match is not None and first_match > limit // 3:
+        start = text.plain.rfind(" ", 0, first_match - limit // 4) + 1
+    clipped = text[start:]
+    if start:
+        clipped = Text("…") + clipped
+    return _clip(clipped, limit)
+
+
+def hit_prompt(hit: Hit, width: int, console: Console, terms: Iterable[str] = ()) -> Text:
+    """Three short parts: date, kind and story; the headline; the snippet."""
+    width = max(MIN_WIDTH, width)
+    meta = Text.assemble((iso(hit.date), "cyan"), "  ", (hit.kind, KIND_STYLES.get(hit.kind, "")))
+    if hit.story:
+        meta.append("  ")
+        meta.append(hit.story, style="italic magenta")
+    meta = _clip(meta, width)
+    title = Text(hit.title or hit.id, style="bold")
+    words = [t for t in terms if t.strip()]
+    if words:
+        title.highlight_words(words, HIGHLIGHT, case_sensitive=False)
+    parts = [meta, _clip_lines(title, width, HEADLINE_LINES, console)]
+    if hit.snippet:
+        snippet = snippet_text(hit.snippet, width * (SNIPPET_LINES + 1))
+        parts.append(_clip_lines(snippet, width, SNIPPET_LINES, console))
+    return Text("\n").join(parts)
+
+
+def status_line(results: SearchResults, kind: str | None) -> Text:
+    """How many matched, how many are shown, the time taken, the order and the filter."""
+    text = Text()
+    text.append(f"{results.total:,}", style="bold")
+    text.append(" matched · ", style="dim")
+    text.append(f"{len(results.hits):,}", style="bold")
+    text.append(" shown · ", style="dim")
+    text.append(f"{results.elapsed * 1000:.0f} ms", style="bold")
+    text.append(" · ", style="dim")
+    text.append(SORT_LABELS.get(results.sort, results.sort), style="bold cyan")
+    text.append(" · ", style="dim")
+    text.append(KIND_LABELS.get(kind, kind or ""), style="bold green" if kind else "dim")
+    if results.cut_short:
+        text.append(" · stopped at the time limit: partial", style="yellow")
+    for note in results.notes:
+        text.append("\n")
+        text.append(note, style="dim italic")
+    return text
+
+
+def facet_line(facets: Sequence[tuple[str, int]], key: str) -> Text:
+    """The results' topics with their counts, and the key that narrows to one."""
+    if not facets:
+        return Text("")
+    text = Text("Topics ", style="dim")
+    for index, (topic, count) in enumerate(facets):
+        if index:
+            text.append(" · ", style="dim")
+        text.append(topic, style="green")
+        text.append(f" {count}", style="dim")
+    text.append(f"  ({key} narrows)", style="dim italic")
+    return text
+
+
+class SearchResultsList(OptionList):
+    """The hits of the current search; Enter (or a click) opens the highlighted one."""
+
+    BINDINGS = bindings_for("search_results")
+
+    class HitChosen(Message):
+        """The user chose hit number ``index`` of the list."""
+
+        def __init__(self, index: int) -> None:
+            self.index = index
+            super().__init__()
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.hits: list[Hit] = []
+        self.terms: list[list[str]] = []
+        self._width = 0
+
+    @property
+    def row_width(self) -> int:
+        """Characters available to a row's text: the list's width less the row padding
+        and room for a scrollbar (so rows keep their cut when one appears)."""
+        return max(MIN_WIDTH, self.size.width - 4)
+
+    def show_hits(self, hits: Sequence[Hit], terms: Sequence[list[str]]) -> None:
+        """Replace the rows; the first hit is highlighted and the list shown from the top."""
+        self.hits = list(hits)
+        self.terms = list(terms)
+        self._render_rows(0 if self.hits else None)
+        self.scroll_home(animate=False, immediate=True)
+
+    def show_message(self, message: str) -> None:
+        self.hits, self.terms = [], []
+        self.set_options([Option(Text(message, style="dim italic"), disabled=True)])
+
+    def _render_rows(self, highlighted: int | None) -> None:
+        width = self._width = self.row_width
+        options: list[Option | None] = []
+        for index, (hit, terms) in enumerate(zip(self.hits, self.terms, strict=True)):
+            if index:
+                options.append(None)
+            prompt = hit_prompt(hit, width, self.app.console, terms)
+            options.append(Option(prompt, id=f"hit-{index}"))
+        if not options:
+            options.append(Option(Text("No results.", style="dim italic"), disabled=True))
+        self.set_options(options)
+        self.highlighted = highlighted
+
+    def on_resize(self, event: Resize) -> None:
+        """Rows are cut to the list's width: re-cut them when it changes."""
+        if self.hits and self.row_width != self._width:
+            self._render_rows(self.highlighted)
+
+    @property
+    def highlighted_hit(self) -> int | None:
+        """The index (into :attr:`hits`) of the highlighted row, if it is a hit."""
+        if self.highlighted is None or not self.hits:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id or ""
+        return int(option_id.removeprefix("hit-")) if option_id.startswith("hit-") else None
+
+    def highlight_hit(self, index: int) -> None:
+        if 0 <= index < len(self.hits):
+            self.highlighted = self.get_option_index(f"hit-{index}")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id.startswith("hit-"):
+            self.post_message(self.HitChosen(int(option_id.removeprefix("hit-"))))
