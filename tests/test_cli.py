@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from index_fixtures import (
 
 from tui import __version__
 from tui.cli import main
+from tui.config import fallback_index
 from tui.index.lock import WriterLock
 
 REPO = Path(__file__).resolve().parents[1]
@@ -118,13 +120,24 @@ def test_index_missing_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str
     one_line_error(capsys, "does not exist", str(tmp_path / "nope"))
 
 
-def test_index_unwritable_index_dir(tmp_path: Path, seeds_dir: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_unwritable_index_dir_falls_back_to_the_user_cache(
+        tmp_path: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    code = main(["index", "--archive", str(seeds_dir), "--index", str(blocker / "index")])
-    assert code == 2
-    one_line_error(capsys, "cannot create index directory")
+    where = ["--archive", str(seeds_dir), "--index", str(blocker / "index")]
+    assert main(["index", *where]) == 0
+    fallback = fallback_index(seeds_dir)
+    assert fallback.parent == Path(os.environ["XDG_CACHE_HOME"]) / "chronicle"
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"chronicle: cannot write the index in {blocker / 'index'} ({blocker} is not a "
+        f"directory); using {fallback}\n"
+    )
+    assert captured.out.startswith(f"Indexed {seeds_dir} into {fallback} in ")
+    assert main(["search", *where, "taraz"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("2 results for 'taraz'")
+    assert captured.err.startswith("chronicle: cannot write the index in ")
 
 
 def test_index_busy(where: list[str], capsys: pytest.CaptureFixture[str]) -> None:

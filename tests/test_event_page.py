@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tui.model import Event, RelatedLink, Skip, Source
 from tui.parsers import parse_file, parse_text
+from tui.text import LABEL_LIMIT
 
 SEED_EVENT = "001_6bffd24d702e132c.txt"
 TARAZ_HEADLINE = (
@@ -337,6 +338,8 @@ def test_five_megabyte_single_line_parses() -> None:
     started = time.process_time()
     parsed = event(text)
     assert parsed.related == []
-    assert parsed.headline.endswith("x" * 100)
+    assert parsed.headline.startswith("[http:([http:(")
+    assert len(parsed.headline) == LABEL_LIMIT and parsed.headline.endswith("\u2026")
+    assert parsed.summary.endswith("x" * 100)
     # Not a benchmark: a guard against catastrophic backtracking (which takes minutes).
     assert time.process_time() - started < 60

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.text import (
+    _ENTITY,
     clean_block,
     clean_text,
     clean_wiki_text,
@@ -96,3 +102,52 @@ def test_clean_wiki_text_is_linear_on_unclosed_brackets() -> None:
 )
 def test_split_story_prefix(headline: str, story: str, rest: str) -> None:
     assert split_story_prefix(headline) == (story, rest)
+
+
+ENTITY_PIECES = st.sampled_from(
+    [
+        "&amp;",
+        "&",
+        "&lt;",
+        "&lt",
+        "&quot;",
+        "&#39;",
+        "&#039;",
+        "&#x27;",
+        "&nbsp;",
+        "&amp",
+        "&#",
+        "&#3",
+        "&#34",
+        "4;",
+        ";",
+        "x",
+        "amp;",
+        "&not",
+        "in;",
+        "&notin;",
+        " ",
+        "&hellip;",
+        "&rsquo;",
+        "&#8217;",
+        "&apos;",
+        "&gt;",
+        "&#x1b;",
+    ]
+)
+
+
+@given(st.lists(ENTITY_PIECES, max_size=300).map("".join), st.integers(0, 100))
+def test_entity_heavy_text_decodes_exactly_like_html_unescape(text: str, ampersands: int) -> None:
+    text += "&amp;" * ampersands
+    once = html.unescape(text)
+    expected = html.unescape(once) if _ENTITY.search(once) else once
+    if not _ENTITY.search(text):
+        expected = text
+    assert decode_entities(text) == expected
+
+
+@given(st.text())
+def test_headline_key_is_the_alphanumerics_of_the_folded_text(text: str) -> None:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    assert headline_key(text) == "".join(ch for ch in folded if ch.isalnum())

@@ -80,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted; the index is as it was before this command")
         return 130
+    except BrokenPipeError:  # `chronicle search ... | head`: the reader has had enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - a person should never see a traceback
         _error(f"unexpected error ({type(exc).__name__}): {exc}")
         return 1
@@ -92,6 +96,8 @@ def _error(message: str) -> None:
 def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     where = locations(getattr(args, "archive", None), getattr(args, "index", None))
+    for note in where.notes:
+        _error(note)
     if args.command == "index":
         return _index(args, where)
     if args.command == "search":
@@ -178,10 +184,18 @@ def _library(where: Locations) -> Library:
         return Library.open(where.index)
     except (IndexMissing, IndexDamaged) as exc:
         _error(f"{exc}; building the index of {where.archive} now")
-    report = _build(where, rebuild=True)
-    for skip in report.skips:
-        _error(f"warning: skipped {skip.path}: {skip.reason}")
-    return Library.open(where.index)
+    # The builder finds damage itself and rebuilds or redoes an interrupted update;
+    # a full rebuild follows only if the index still cannot be opened after that.
+    for rebuild in (False, True):
+        report = _build(where, rebuild=rebuild)
+        for skip in report.skips:
+            _error(f"warning: skipped {skip.path}: {skip.reason}")
+        try:
+            return Library.open(where.index)
+        except IndexDamaged:
+            if rebuild:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _search(args: argparse.Namespace, where: Locations) -> int:

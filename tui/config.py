@@ -3,11 +3,14 @@
 Each location comes from the first of: a command-line flag, an environment variable
 (``CHRONICLE_ARCHIVE`` / ``CHRONICLE_INDEX``), the ``config.toml`` in the user config
 directory (or the file ``CHRONICLE_CONFIG`` names) with keys ``archive`` and ``index``,
-and finally the checkout's own ``seeds/`` and ``index/``.
+and finally the checkout's own ``seeds/`` and ``index/``. An index directory that cannot
+be written (read-only, or a file in the way) gives way to one in the user cache
+directory, with a note saying so.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
@@ -67,6 +70,7 @@ def load_config(path: Path | None = None) -> dict[str, Path]:
 class Locations:
     archive: Path
     index: Path
+    notes: tuple[str, ...] = ()
 
 
 def locations(archive: str | Path | None = None, index: str | Path | None = None) -> Locations:
@@ -84,10 +88,36 @@ def locations(archive: str | Path | None = None, index: str | Path | None = None
         return config.get(key, default)
 
     root = repo_root()
-    return Locations(
-        archive=pick(archive, "CHRONICLE_ARCHIVE", "archive", root / "seeds"),
-        index=pick(index, "CHRONICLE_INDEX", "index", root / "index"),
-    )
+    chosen_archive = pick(archive, "CHRONICLE_ARCHIVE", "archive", root / "seeds")
+    chosen_index = pick(index, "CHRONICLE_INDEX", "index", root / "index")
+    problem = unwritable(chosen_index)
+    if problem:
+        fallback = fallback_index(chosen_archive)
+        if not unwritable(fallback):
+            note = f"cannot write the index in {chosen_index} ({problem}); using {fallback}"
+            return Locations(chosen_archive, fallback, (note,))
+    return Locations(chosen_archive, chosen_index)
+
+
+def unwritable(directory: Path) -> str:
+    """Why ``directory`` cannot be created or written, or "" when it can.
+
+    Nothing is created: the nearest existing ancestor is what decides.
+    """
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a directory"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is read-only"
+    return ""
+
+
+def fallback_index(archive: Path) -> Path:
+    """The index location in the user cache directory, one per archive."""
+    digest = hashlib.sha256(str(archive.expanduser().resolve()).encode("utf-8", "surrogateescape"))
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest.hexdigest()[:16]}"
 
 
 def user_data_dir() -> Path:

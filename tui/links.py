@@ -13,6 +13,8 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from tui.text import strip_controls
+
 _SITE_HOSTS = frozenset({"thecontext.net", "www.thecontext.net"})
 _FORMAT_SUFFIXES = (".html", ".htm", ".json", ".xml")
 _DATE_IN_ID = re.compile(r"(?:^|/)news/(\d{4})/(\d{1,2})/(\d{1,2})(?:/|$)")
@@ -26,8 +28,11 @@ def normalize_target(link: str) -> str:
     ``/news/2016/06/05/x.md``, ``news/2016/6/5/x.html`` and ``../2016/06/5/x.md#top``
     all become ``news/2016/06/5/x.md``: month zero-padded, day not, no leading slash.
     Links to the site's own host are treated as archive paths; other absolute URLs
-    (``https://...``, ``mailto:``) come back unchanged apart from surrounding space.
+    (``https://...``, ``mailto:``) come back unchanged apart from surrounding space
+    and control characters, which no link may carry.
     """
+    if not link.isprintable():
+        link = strip_controls(link).replace("\t", "").replace("\n", "")
     link = link.strip().strip("<>").strip()
     if not link:
         return ""

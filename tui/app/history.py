@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tui.text import clean_text, is_inert
+
 DEFAULT_CAPACITY = 200
 
 
@@ -30,11 +32,18 @@ class Location:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Location:
+        """A location read back from a user data file, which may have been hand-edited.
+
+        A title is cleaned like archive text; a kind or ref holding control characters
+        is no location (it never came from Chronicle) and is refused.
+        """
         kind, ref = data.get("kind"), data.get("ref")
         if not isinstance(kind, str) or not isinstance(ref, str) or not kind or not ref:
             raise ValueError(f"not a location: {data!r}")
+        if not is_inert(kind) or not is_inert(ref):
+            raise ValueError(f"control characters in a location: {data!r}")
         title = data.get("title", "")
-        return cls(kind, ref, title if isinstance(title, str) else "")
+        return cls(kind, ref, clean_text(title) if isinstance(title, str) else "")
 
 
 class NavigationHistory:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.app.history import Location, NavigationHistory
+from tui.text import is_inert
 
 BOOKMARKS = "bookmarks.json"
 HISTORY = "history.json"
@@ -49,7 +50,7 @@ class UserData:
         self.history: NavigationHistory = NavigationHistory.from_dict(self._load(HISTORY, {}, dict))
         self.state: dict[str, Any] = self._load(STATE, {}, dict)
         self.searches: list[str] = [
-            s for s in self._load(SEARCHES, [], list) if isinstance(s, str)
+            s for s in self._load(SEARCHES, [], list) if isinstance(s, str) and is_inert(s)
         ][:MAX_SEARCHES]
 
     # -- reading -------------------------------------------------------------------

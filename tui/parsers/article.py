@@ -17,10 +17,11 @@ import yaml
 from tui.links import normalize_target
 from tui.model import Article, Skip
 from tui.parsers.day_page import heading_level
-from tui.text import clean_text, clean_wiki_text
+from tui.text import clean_text, clean_wiki_text, clip
 
 TITLE_LIMIT = 120
-_FENCE = re.compile(r"(?:---|\.\.\.)[ \t]*$")
+YAML_LIMIT = 100_000
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r*$", re.MULTILINE)
 _KEY_VALUE = re.compile(r"([A-Za-z_][\w-]{0,40})[ \t]*:[ \t]*(.*)$")
 _MD_LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\]\(([^()\n]{0,2000})\)")
 _MD_EMPHASIS = re.compile(r"(\*\*?|__)(?=\S)([^*\n]{1,500}?)(?<=\S)\1")
@@ -81,25 +82,22 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     first_end = text.find("\n")
     if first_end < 0 or text[3:first_end].strip():
         return {}, text
-    position = first_end + 1
-    while position <= len(text):
-        line_end = text.find("\n", position)
-        line = text[position : line_end if line_end >= 0 else len(text)]
-        if _FENCE.match(line.rstrip("\r")):
-            block = text[first_end + 1 : position]
-            body = text[line_end + 1 :] if line_end >= 0 else ""
-            return _metadata(block), body
-        if line_end < 0:
-            break
-        position = line_end + 1
-    return {}, text
+    fence = _CLOSING_FENCE.search(text, first_end + 1)
+    if fence is None:
+        return {}, text
+    block = text[first_end + 1 : fence.start()]
+    line_end = text.find("\n", fence.end())
+    body = text[line_end + 1 :] if line_end >= 0 else ""
+    return _metadata(block), body
 
 
 def _metadata(block: str) -> dict[str, Any]:
-    try:
-        data = yaml.load(block, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
-        data = None
+    data = None
+    if len(block) <= YAML_LIMIT:  # a bigger block is damage: read its key: value lines
+        try:
+            data = yaml.load(block, Loader=_LOADER)  # noqa: S506 - a safe loader
+        except yaml.YAMLError:
+            data = None
     if isinstance(data, dict):
         return {str(key).lower(): value for key, value in data.items()}
     meta: dict[str, Any] = {}
@@ -140,7 +138,7 @@ def parse_article(text: str, doc_id: str) -> Article | Skip:
             current.append(stripped)
     finish()
 
-    title = _text(meta.get("title")) or heading_title
+    title = clip(_text(meta.get("title"))) or clip(heading_title)
     if not title and paragraphs:
         title = first_sentence(paragraphs[0])
     if not title:
@@ -149,7 +147,7 @@ def parse_article(text: str, doc_id: str) -> Article | Skip:
         id=doc_id,
         title=title,
         paragraphs=paragraphs,
-        publisher=_text(meta.get("publisher") or meta.get("source")),
+        publisher=clip(_text(meta.get("publisher") or meta.get("source"))),
         url=_text(meta.get("url") or meta.get("link")).replace(" ", "%20"),
         date=_date(meta.get("date")),
         event_ref=_event_ref(meta.get("event")),

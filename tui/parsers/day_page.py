@@ -15,7 +15,7 @@ from datetime import date
 from tui.links import normalize_target, split_link
 from tui.model import DayEntry, DayPage, Skip
 from tui.parsers.event_page import split_topics_text
-from tui.text import clean_wiki_text, split_story_prefix
+from tui.text import clean_label, clean_wiki_text, split_story_prefix
 
 DAY_HEADING = re.compile(r"##[ \t]*\[[ \t]*(\d{4})-(\d{1,2})-(\d{1,2})[ \t]*\]\(")
 _CONTEXT = re.compile(r"_?Context:", re.IGNORECASE)
@@ -76,7 +76,7 @@ def parse_day_page(lines: list[str], doc_id: str) -> DayPage | Skip:
                 if current is not None:
                     entries.append(current)
             elif level == 5:
-                story = clean_wiki_text(text)
+                story = clean_label(text)
             continue
         if current is None:
             continue
@@ -100,7 +100,7 @@ def _entry(text: str, story: str) -> DayEntry | None:
     link = split_link(text)
     if link is None:
         return None
-    headline = clean_wiki_text(link[0])
+    headline = clean_label(link[0])
     prefix_story, headline = split_story_prefix(headline)
     target = normalize_target(link[1])
     if not headline or not target:

@@ -15,6 +15,7 @@ from datetime import date
 from tui.links import date_from_id, normalize_target, split_link
 from tui.model import Event, RelatedLink, Skip, Source
 from tui.text import (
+    clean_label,
     clean_text,
     clean_wiki_text,
     decode_entities,
@@ -30,6 +31,8 @@ SECTION = re.compile(r"###(?!#)[ \t]*([A-Za-z][A-Za-z ]{0,30}?)[ \t]*:?[ \t]*$")
 LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,6}[.)]|[*+-])[ \t]+")
 _CONTEXT = re.compile(r"_?Context:", re.IGNORECASE)
 _COVER_IMAGE = "cover image"
+# A context line longer than this is damage; its start still gives the topics.
+TOPICS_TEXT_LIMIT = 100_000
 
 # Section names as they appear after ``###``, folded to what the parser does with them.
 _SECTIONS = {
@@ -51,6 +54,7 @@ def parse_event_page(lines: list[str], doc_id: str) -> Event | Skip:
     sources: list[Source] = []
     related: list[RelatedLink] = []
     aliases: list[str] = []
+    known_aliases: set[str] = set()
     section = "preamble"
     for line in lines:
         if line.startswith("#"):
@@ -64,13 +68,13 @@ def parse_event_page(lines: list[str], doc_id: str) -> Event | Skip:
             if headline_raw is None:
                 headline = HEADLINE.match(line)
                 if headline is not None:
-                    if clean_text(headline.group(1)):
+                    if clean_label(headline.group(1)):
                         headline_raw = headline.group(1)
                         section = "summary"
                     continue
                 story_heading = STORY_HEADING.match(line)
                 if story_heading is not None:
-                    story = clean_wiki_text(story_heading.group(1))
+                    story = clean_label(story_heading.group(1))
                     continue
             heading = SECTION.match(line)
             if heading is not None:
@@ -91,13 +95,13 @@ def parse_event_page(lines: list[str], doc_id: str) -> Event | Skip:
                 related.append(link)
         elif section == "changes":
             target = _list_target(line)
-            if target and target != doc_id and target not in aliases:
+            if target and target != doc_id and target not in known_aliases:
+                known_aliases.add(target)
                 aliases.append(target)
 
     if headline_raw is None:
         return Skip(doc_id, "event page without a '# headline' line")
-    headline = clean_wiki_text(headline_raw)
-    prefix_story, headline = split_story_prefix(headline)
+    prefix_story, headline = split_story_prefix(clean_label(headline_raw))
     if not headline:
         return Skip(doc_id, "event page with an empty headline")
     if day is None:
@@ -163,7 +167,7 @@ def _source(line: str) -> Source | None:
     link = _list_link(line)
     if link is None:
         return None
-    publisher = clean_wiki_text(link[0])
+    publisher = clean_label(link[0])
     if publisher.casefold() == _COVER_IMAGE:
         return None
     url = clean_url(link[1])
@@ -183,7 +187,7 @@ def _related(line: str) -> RelatedLink | None:
     if link is None:
         return None
     label, target, rest = link
-    title = clean_wiki_text(label)
+    title = clean_label(label)
     story, rest_of_title = split_story_prefix(title)
     if story:
         title = f"{story}: {rest_of_title}"
@@ -195,8 +199,11 @@ def _related(line: str) -> RelatedLink | None:
 
 
 def split_topics_text(text: str) -> list[str]:
-    """``Islamic terrorism, Kazakhstan_`` -> ``["Islamic terrorism", "Kazakhstan"]``."""
-    text = clean_wiki_text(text).strip().rstrip("_").strip()
+    """``Islamic terrorism, Kazakhstan_`` -> ``["Islamic terrorism", "Kazakhstan"]``.
+
+    Only the first :data:`TOPICS_TEXT_LIMIT` characters are read.
+    """
+    text = clean_wiki_text(text[:TOPICS_TEXT_LIMIT]).strip().rstrip("_").strip()
     return split_topics(text)
 
 

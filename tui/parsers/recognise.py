@@ -20,12 +20,14 @@ person can act on.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from tui.model import Document, Skip
 from tui.parsers.article import parse_article, split_front_matter
-from tui.parsers.day_page import DAY_HEADING, heading_level, parse_day_page
-from tui.parsers.event_page import DATE_HEADING, HEADLINE, LIST_ITEM, SECTION, parse_event_page
+from tui.parsers.day_page import parse_day_page
+from tui.parsers.event_page import parse_event_page
+from tui.text import normalize_line_breaks
 
 MAX_BYTES = 20 * 1024 * 1024
 CANDIDATE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -33,7 +35,25 @@ _MEGABYTE = 1024 * 1024
 # At most one undecodable byte in a thousand characters is read as a damaged text
 # file (shown with U+FFFD); more than that is not text.
 _REPLACEMENT_RATIO = 0.001
-_EVENT_SECTIONS = frozenset({"source", "sources", "related"})
+# The heading lines that tell the kinds apart (see the module docstring), as
+# patterns over the whole text with a newline put in front. A heading's level is its
+# run of ``#`` followed by a space, a tab, ``[`` or the end of the line. Each pattern
+# starts with a literal ``\n`` rather than ``^``: the regex engine then skips to
+# line starts at C speed, where ``^`` would be tried at every character of a
+# five-megabyte line.
+_HEADLINE_LINE = re.compile(r"\n#[ \t]")
+_DATE_LINE = re.compile(r"\n###[ \t]*\[[ \t]*\d{4}-\d{1,2}-\d{1,2}[ \t]*\]\(")
+_EVENT_SECTION_LINE = re.compile(
+    r"\n###[ \t]+(?:sources?|related)[ \t]*:?[ \t]*(?=\n|\Z)", re.IGNORECASE | re.ASCII
+)
+_DAY_LINE = re.compile(r"\n##[ \t]*\[[ \t]*\d{4}-\d{1,2}-\d{1,2}[ \t]*\]\(")
+_ENTRY_LINE = re.compile(r"\n###[ \t]*\[")
+# Lines (leading and trailing white space aside) that are neither prose nor lists:
+# headings and rules; then list lines, and prose lines (holding two spaces or more).
+_NOT_TEXT = r"#|---|\*\*\*|___"
+_LIST_START = r"\[|Formats:|\||(?:\d{1,6}[.)]|[*+-])[ \t]+"
+_LIST_LINE = re.compile(rf"\n[^\S\n]*+(?!{_NOT_TEXT})(?:{_LIST_START})")
+_PROSE_LINE = re.compile(rf"\n[^\S\n]*+(?!{_NOT_TEXT}|{_LIST_START})[^ \n]*+ [^ \n]*+ [^\n]*?\S")
 
 
 def document_id(path: Path, root: Path) -> str:
@@ -102,14 +122,14 @@ def parse_text(text: str, doc_id: str) -> Document | Skip:
     body = text
     if text.startswith("---"):
         meta, body = split_front_matter(text)
-    lines = body.splitlines()
-    kind = recognise(lines)
+    body = normalize_line_breaks(body)
+    kind = recognise_text(body)
     if meta and kind in ("navigation", "front page"):
         kind = "article"
     if kind == "event":
-        return parse_event_page(lines, doc_id)
+        return parse_event_page(body.split("\n"), doc_id)
     if kind == "day":
-        return parse_day_page(lines, doc_id)
+        return parse_day_page(body.split("\n"), doc_id)
     if kind == "headless event":
         return Skip(doc_id, "event page without a '# headline' line")
     if kind == "front page":
@@ -123,49 +143,37 @@ def parse_text(text: str, doc_id: str) -> Document | Skip:
 
 def recognise(lines: list[str]) -> str:
     """``event``, ``day``, ``article``, ``front page``, ``navigation`` or ``headless event``."""
-    headline = event_date = event_sections = day_heading = False
-    entries = 0
-    for line in lines:
-        if not line.startswith("#"):
-            continue
-        level = heading_level(line)
-        if level == 1:
-            headline = headline or HEADLINE.match(line) is not None
-        elif level == 2:
-            day_heading = day_heading or DAY_HEADING.match(line) is not None
-        elif level == 3:
-            if DATE_HEADING.match(line):
-                event_date = True
-            elif line[3:].lstrip().startswith("["):
-                entries += 1
-            else:
-                section = SECTION.match(line)
-                if section is not None and section.group(1).strip().lower() in _EVENT_SECTIONS:
-                    event_sections = True
+    return recognise_text("\n".join(lines))
+
+
+def recognise_text(text: str) -> str:
+    """:func:`recognise` for text whose only line break is ``\\n``.
+
+    Whole-text regexes rather than a loop over lines: a five-megabyte file of a
+    million short lines, or one five-megabyte line, is decided at the speed of the
+    regex engine.
+    """
+    text = "\n" + text
+    headline = _HEADLINE_LINE.search(text) is not None
+    event_date = _DATE_LINE.search(text) is not None
+    event_sections = _EVENT_SECTION_LINE.search(text) is not None
     if headline and (event_date or event_sections):
         return "event"
-    if day_heading:
+    if _DAY_LINE.search(text) is not None:
         return "day"
     if event_date or event_sections:
         return "headless event"
-    if entries:
+    if _ENTRY_LINE.search(text) is not None:
         return "front page"
-    return "article" if _mostly_prose(lines) else "navigation"
+    return "article" if _mostly_prose(text) else "navigation"
 
 
-def _mostly_prose(lines: list[str]) -> bool:
+def _mostly_prose(text: str) -> bool:
     """True when prose lines (three words or more) outnumber half the list and link lines.
 
     Headings count for neither side: an article may have many, a navigation page
     (``api/README.md``) is told by its link lists.
     """
-    prose = lists = 0
-    for line in lines:
-        stripped = line.strip()
-        if not stripped or stripped.startswith(("#", "---", "***", "___")):
-            continue
-        if stripped.startswith(("[", "Formats:", "|")) or LIST_ITEM.match(stripped):
-            lists += 1
-        elif stripped.count(" ") >= 2:
-            prose += 1
+    prose = sum(1 for _ in _PROSE_LINE.finditer(text))
+    lists = sum(1 for _ in _LIST_LINE.finditer(text))
     return prose > 0 and prose * 2 >= lists
