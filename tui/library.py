@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -18,8 +21,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from tui.index.builder import scan_archive
 from tui.index.catalog import CATALOG_NAME, Catalog, story_key, topic_key
+from tui.index.lock import writer_active
 from tui.index.schema import SCHEMA_VERSION
 from tui.index.store import (
     WHOOSH_DIR,
@@ -28,10 +31,11 @@ from tui.index.store import (
     IndexOutdated,
     current_generation,
     pointer_state,
+    whoosh_step,
 )
 from tui.links import date_from_id, normalize_target
 from tui.model import Article, DayPage, Event, document_from_dict
-from tui.search import TIME_LIMIT, SearchResults, run_search
+from tui.search import TIME_LIMIT, SearchResults, Vocabulary, run_search
 from tui.summaries import (
     ArticleSummary,
     DayView,
@@ -49,6 +53,8 @@ __all__ = [
 SHARED_TOPIC_CAP = 8
 SAME_STORY_CAP = 100
 MORE_LIKE_THIS = 8
+# How long opening the index waits for a running update to commit its catalog.
+CATCH_UP_WAIT = 10.0
 
 
 _SUMMARY_COLUMNS = "id, date, headline, story, topics"
@@ -64,9 +70,14 @@ def _summary(row: sqlite3.Row) -> EventSummary:
 
 
 class _ThreadState:
+    """One thread's catalog connection and handle on the Whoosh index (not a searcher:
+    the library shares one, see ``Library._searching``)."""
+
     def __init__(self, generation: Path, fingerprint: tuple[int, int] | None) -> None:
         self.generation = generation
         self.fingerprint = fingerprint
+        self.vocabulary: tuple[str, Vocabulary] | None = None
+        self.owner = threading.current_thread()
         try:
             self.catalog = Catalog(generation / CATALOG_NAME)
             meta = self.catalog.meta()
@@ -81,13 +92,30 @@ class _ThreadState:
         self.meta = meta
         try:
             self.index = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
-            self.searcher: Searcher = self.index.searcher()
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises means damaged
             self.catalog.close()
             raise IndexDamaged(f"the search index in {generation} cannot be read ({exc})") from None
+        if not self._catalog_caught_up():
+            self.close()
+            raise IndexDamaged(
+                f"the last update of the index in {generation.parent} was interrupted "
+                "between the search index and the catalog; `chronicle index` finishes it"
+            )
+
+    def in_step(self) -> bool:
+        """Whether the catalog matches the newest Whoosh commit (see ``whoosh_step``)."""
+        return whoosh_step(self.catalog.meta(), self.index.latest_generation()) == "same"
+
+    def _catalog_caught_up(self) -> bool:
+        """True when the catalog matches Whoosh, waiting while a writer finishes its update."""
+        deadline = time.monotonic() + CATCH_UP_WAIT
+        while not self.in_step():
+            if not writer_active(self.generation.parent) or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def close(self) -> None:
-        self.searcher.close()
         self.catalog.close()
 
 
@@ -100,15 +128,26 @@ class Library:
         self._local = threading.local()
         self._states: list[_ThreadState] = []
         self._lock = threading.Lock()
+        self._search_lock = threading.Lock()
+        self._shared: tuple[Path, Searcher] | None = None
 
     @classmethod
     def open(cls, index_dir: Path) -> Library:
         """Open the index in ``index_dir``; raises IndexMissing / IndexDamaged / IndexOutdated."""
         library = cls(index_dir)
-        library._state()
+        try:
+            with library._searching():  # opening every segment finds damage now
+                pass
+        except BaseException:
+            library.close()
+            raise
         return library
 
     def close(self) -> None:
+        with self._search_lock:
+            if self._shared is not None:
+                self._shared[1].close()
+                self._shared = None
         with self._lock:
             for state in self._states:
                 state.close()
@@ -122,32 +161,84 @@ class Library:
         fingerprint = pointer_state(self.index_dir)
         if state is not None and state.fingerprint == fingerprint:
             return state
+        if state is None:
+            adopted = self._adopt(fingerprint)
+            if adopted is not None:
+                self._local.state = adopted
+                return adopted
         generation = current_generation(self.index_dir)
         if generation is None:
             raise IndexMissing(f"no index in {self.index_dir}: run `chronicle index` to build it")
         if not generation.is_dir():
             raise IndexDamaged(f"the index in {self.index_dir} names a missing {generation.name}")
         fresh = _ThreadState(generation, fingerprint)
+        fresh.owner = threading.current_thread()
         with self._lock:
-            if state is not None:
-                self._states.remove(state)
-                state.close()
+            # The replaced state may still be in use by the call that noticed the
+            # switch (a search half done): it is closed at the next switch, not now.
+            retired: _ThreadState | None = getattr(self._local, "retired", None)
+            if retired is not None and state is not None:
+                self._states.remove(retired)
+                retired.close()
             self._states.append(fresh)
+        self._local.retired = state
         self._local.state = fresh
         return fresh
+
+    def _adopt(self, fingerprint: tuple[int, int] | None) -> _ThreadState | None:
+        """A state left by a thread that has ended, for this thread to reuse.
+
+        The app runs each load in a new worker thread: without this, every one of them
+        opened the index again (a searcher, a connection) and kept it until the end.
+        States of ended threads for an older generation are closed here.
+        """
+        with self._lock:
+            found = None
+            for state in list(self._states):
+                if state.owner.is_alive():
+                    continue
+                if state.fingerprint != fingerprint:
+                    self._states.remove(state)
+                    state.close()
+                elif found is None:
+                    found = state
+            if found is not None:
+                found.owner = threading.current_thread()
+            return found
 
     @property
     def _db(self) -> sqlite3.Connection:
         return self._state().catalog.conn
 
-    def _searcher(self) -> Searcher:
+    @contextmanager
+    def _searching(self) -> Iterator[Searcher]:
+        """The library's one Whoosh searcher, for one thread at a time.
+
+        A searcher of a large index holds tens of megabytes; one per thread made the
+        app (a worker thread per page opened) hold several at once. Whoosh searches
+        do not run in parallel under the GIL anyway.
+        """
         state = self._state()
-        if not state.searcher.up_to_date():
-            # Not searcher.refresh(): it reuses segment readers by id and so keeps
-            # showing documents that an update only deleted.
-            stale, state.searcher = state.searcher, state.index.searcher()
-            stale.close()
-        return state.searcher
+        with self._search_lock:
+            shared = self._shared
+            stale = shared is not None and shared[0] != state.generation
+            # A newer commit is used only once the catalog has committed too: between
+            # an update's two commits the old searcher still matches the catalog. Not
+            # searcher.refresh(): it reuses segment readers by id and so keeps showing
+            # documents that an update only deleted.
+            if shared is not None and not stale:
+                stale = not shared[1].up_to_date() and state.in_step()
+            if shared is None or stale:
+                if shared is not None:
+                    shared[1].close()
+                    self._shared = None
+                try:
+                    searcher = state.index.searcher()
+                except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises means damaged
+                    raise IndexDamaged(f"the search index in {state.generation} cannot be "
+                                       f"read ({exc})") from None
+                self._shared = shared = (state.generation, searcher)
+            yield shared[1]
 
     # overview and timeline --------------------------------------------------
 
@@ -155,7 +246,14 @@ class Library:
         db = self._db
         meta = self._state().catalog.meta()
         one = db.execute("SELECT min(date), max(date) FROM events").fetchone()
-        counts = self._state().catalog.counts()
+        # Each build records its counts in meta, in the same transaction: counting the
+        # files table again took a full scan of it on every start.
+        keys = {"event": "events", "article": "articles", "day": "day_pages",
+                "skipped": "skipped"}
+        if all(meta.get(key, "").isdigit() for key in keys.values()):
+            counts = {kind: int(meta[key]) for kind, key in keys.items()}
+        else:
+            counts = self._state().catalog.counts()
         archive = meta.get("archive", "")
         return LibraryStats(
             name=Path(archive).name if archive else self.index_dir.name,
@@ -350,37 +448,72 @@ class Library:
         )
 
     def _more_like(self, doc_id: str, text: str) -> tuple[EventSummary, ...]:
-        searcher = self._searcher()
-        docnum = searcher.document_number(id=doc_id)
-        if docnum is None or not text.strip():
-            return ()
-        hits = searcher.more_like(docnum, "body", text=text, top=MORE_LIKE_THIS,
-                                  filter=wq.Term("kind", "event"))
-        return tuple(self.summaries([hit["id"] for hit in hits if hit["id"] != doc_id]))
+        with self._searching() as searcher:
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None or not text.strip():
+                return ()
+            hits = searcher.more_like(docnum, "body", text=text, top=MORE_LIKE_THIS,
+                                      filter=wq.Term("kind", "event"))
+            ids = [hit["id"] for hit in hits if hit["id"] != doc_id]
+        return tuple(self.summaries(ids))
 
     # search and freshness --------------------------------------------------------
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
                kind: str | None = None) -> SearchResults:
-        return run_search(self._searcher(), self._texts, query, limit=limit, sort=sort,
-                          kind=kind, time_limit=self.time_limit)
+        with self._searching() as searcher:
+            return run_search(searcher, self._texts, self._topics, query, limit=limit,
+                              sort=sort, kind=kind, time_limit=self.time_limit,
+                              vocabulary=self._vocabulary)
 
-    def _texts(self, ids: list[str]) -> dict[str, tuple[str, list[str]]]:
-        from tui.index.documents import body_text, topics_of
+    def _vocabulary(self) -> Vocabulary:
+        """The catalog's words, read at the first "did you mean" and after each update."""
+        state = self._state()
+        stamp = state.catalog.meta().get("built_at", "")
+        if state.vocabulary is None or state.vocabulary[0] != stamp:
+            state.vocabulary = (stamp, Vocabulary(state.catalog.vocabulary()))
+        return state.vocabulary[1]
 
-        found: dict[str, tuple[str, list[str]]] = {}
+    def _texts(self, ids: list[str]) -> dict[str, str]:
+        """The running text of each document (what its snippet is cut from)."""
+        from tui.index.documents import body_text
+
+        found: dict[str, str] = {}
         db = self._db
         for doc_id in ids:
-            row = (db.execute("SELECT json FROM events WHERE id = ?", (doc_id,)).fetchone()
-                   or db.execute("SELECT json FROM articles WHERE id = ?", (doc_id,)).fetchone()
+            row = db.execute("SELECT json FROM events WHERE id = ?", (doc_id,)).fetchone()
+            if row is not None:  # an event's running text is its summary alone
+                found[doc_id] = json.loads(row[0]).get("summary", "")
+                continue
+            row = (db.execute("SELECT json FROM articles WHERE id = ?", (doc_id,)).fetchone()
                    or db.execute("SELECT json FROM day_pages WHERE id = ?", (doc_id,)).fetchone())
             if row is not None:
-                doc = document_from_dict(json.loads(row[0]))
-                found[doc_id] = (body_text(doc), topics_of(doc))
+                found[doc_id] = body_text(document_from_dict(json.loads(row[0])))
+        return found
+
+    def _topics(self, ids: list[str]) -> dict[str, list[str]]:
+        """Each event's and day page's topics: events in one query, day pages from JSON."""
+        from tui.index.documents import topics_of
+
+        found: dict[str, list[str]] = {}
+        db = self._db
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(f"SELECT id, topics FROM events WHERE id IN ({marks})", chunk):
+                found[row[0]] = json.loads(row[1])
+            rest = [doc_id for doc_id in chunk if doc_id not in found]
+            if rest:
+                marks = ",".join("?" * len(rest))
+                for row in db.execute(f"SELECT id, json FROM day_pages WHERE id IN ({marks})",
+                                      rest):
+                    found[row[0]] = topics_of(document_from_dict(json.loads(row[1])))
         return found
 
     def is_stale(self, archive_dir: Path) -> bool:
         """Whether the archive's files differ (added, removed, touched) from the index's."""
+        from tui.index.builder import scan_archive  # the builder and parsers load only here
+
         catalog = self._state().catalog
         if catalog.meta().get("archive") != str(Path(archive_dir).expanduser().resolve()):
             return True

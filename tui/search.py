@@ -2,9 +2,18 @@
 
 A query is checked before Whoosh sees it (unknown fields, unbalanced quotes or
 brackets, impossible dates give one clear :class:`QueryError`), prefix wildcards
-expand to at most :data:`MAX_EXPANSION` of their most frequent words, collection
-stops after a time limit (partial results, ``cut_short``), snippets come back as
-``(text, is_match)`` segments, and "did you mean" draws on the unstemmed words.
+expand to at most :data:`MAX_EXPANSION` of their most frequent words (and at most
+:data:`MAX_PREFIX_POSTINGS` postings in all), collection stops after a time limit
+(partial results, ``cut_short``), snippets come back as ``(text, is_match)`` segments,
+and "did you mean" draws on the unstemmed words.
+
+For speed the collector is a plain top-N one (``terms=True`` made every match pay
+for a walk over all term matchers), the total is exact only when the collector
+counted it anyway or the estimate is small, and otherwise Whoosh's estimate
+(``total_exact`` False, with a note), and only the shown hits are highlighted, each
+within a window around its first match. Whoosh still scores every matching document
+(its block-quality skipping seldom applies to a multi-field union), so a query of
+very common words is what the time limit is for.
 """
 
 from __future__ import annotations
@@ -22,21 +31,40 @@ from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 from whoosh.searching import Searcher
+from whoosh.spelling import ListCorrector
 
 from tui.config import ChronicleError
 from tui.index.schema import DEFAULT_FIELDS, FIELD_ALIASES
+from tui.text import strip_controls
 
 SORTS = ("relevance", "newest", "oldest", "date")
 KINDS = ("event", "article", "day")
 MAX_EXPANSION = 50
-TIME_LIMIT = 3.0
+# Summed document frequency a prefix may expand to: `go*` must not become a union of
+# fifty words that between them are in every document twice over.
+MAX_PREFIX_POSTINGS = 10_000
+# Seconds the collector may run; a search stopped there keeps its best hits so far.
+TIME_LIMIT = 0.15
 SUGGEST_BELOW = 3
+# Whoosh's query parser slows down with the square of a long word; no real query is
+# longer than this.
+MAX_QUERY_CHARS = 1000
+# "Did you mean" looks at this many words at most, none longer than this: a pasted page
+# of text or a 10,000-letter "word" must not keep the corrector busy for seconds.
+SUGGEST_WORDS = 12
+SUGGEST_WORD_CHARS = 40
 FACET_SAMPLE = 200
+# Below this estimated number of matches the total is counted exactly.
+EXACT_COUNT_BELOW = 2_000
 SNIPPET_CHARS = 220
+# Highlighting re-analyses the text it is given: only this many characters around
+# the first place a query word seems to occur are handed to it.
+SNIPPET_WINDOW = 700
 
 Segments = tuple[tuple[str, bool], ...]
-# id -> (snippet source text, topics); the query layer reads these from the catalog.
-TextLookup = Callable[[list[str]], dict[str, tuple[str, list[str]]]]
+# id -> snippet source text, and id -> topics; the query layer reads them from the catalog.
+TextLookup = Callable[[list[str]], dict[str, str]]
+TopicLookup = Callable[[list[str]], dict[str, list[str]]]
 
 
 class QueryError(ChronicleError):
@@ -67,6 +95,7 @@ class SearchResults:
     facets: tuple[tuple[str, int], ...] = ()
     sort: str = "relevance"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    total_exact: bool = True
 
 
 _FIELD = re.compile(r"(?:^|[\s(+\-])([A-Za-z_]\w*):")
@@ -155,7 +184,9 @@ def parse_query(text: str, searcher: Searcher) -> wq.Query:
 
 
 def bound_expansion(q: wq.Query, searcher: Searcher, notes: list[str]) -> wq.Query:
-    """Replace each prefix/wildcard by its :data:`MAX_EXPANSION` most frequent words."""
+    """Replace each prefix/wildcard by its most frequent words: at most
+    :data:`MAX_EXPANSION` of them, holding at most :data:`MAX_PREFIX_POSTINGS` postings
+    together (the most frequent word always counts)."""
     reader = searcher.reader()
 
     def rewrite(node: wq.Query) -> wq.Query:
@@ -164,14 +195,21 @@ def bound_expansion(q: wq.Query, searcher: Searcher, notes: list[str]) -> wq.Que
                 words = list(reader.expand_prefix(node.fieldname, node.text))
             else:
                 words = [text for _, text in node.expanded_terms(reader)]
-            if len(words) > MAX_EXPANSION:
+            frequency = {w: reader.doc_frequency(node.fieldname, w) for w in words}
+            ranked = heapq.nlargest(MAX_EXPANSION, words, key=frequency.__getitem__)
+            kept: list[str] = []
+            postings = 0
+            for word in ranked:
+                if kept and postings + frequency[word] > MAX_PREFIX_POSTINGS:
+                    break
+                kept.append(word)
+                postings += frequency[word]
+            if len(kept) < len(words):
                 shown = f"{node.text}*" if isinstance(node, wq.Prefix) else node.text
                 note = (f"{shown} matches {len(words)} words in {node.fieldname}; "
-                        f"searched the {MAX_EXPANSION} most frequent")
+                        f"searched the {len(kept)} most frequent")
                 notes.append(note)
-                words = heapq.nlargest(
-                    MAX_EXPANSION, words, key=lambda w: reader.doc_frequency(node.fieldname, w)
-                )
+            words = kept
             if not words:
                 return wq.NullQuery
             return wq.Or([wq.Term(node.fieldname, w, boost=node.boost) for w in words])
@@ -226,6 +264,29 @@ def tidy_segments(segments: list[tuple[str, bool]]) -> Segments:
     return tuple(seg for seg in merged if seg[0])
 
 
+def _first_word_pattern(terms: set[str]) -> re.Pattern[str] | None:
+    """A pattern for where an indexed (stemmed) term's word may start in raw text.
+
+    A Porter stem is a prefix of its words except for a final ``i`` (``countri``).
+    """
+    stems = sorted({t[:-1] if t.endswith("i") and len(t) > 3 else t for t in terms if t},
+                   key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in stems) + ")", re.IGNORECASE)
+
+
+def _window(text: str, first_word: re.Pattern[str]) -> str:
+    """The part of ``text`` around the first likely match, at most SNIPPET_WINDOW long."""
+    if len(text) <= SNIPPET_WINDOW:
+        return text
+    match = first_word.search(text)
+    start = 0 if match is None else max(0, match.start() - SNIPPET_WINDOW // 3)
+    if start:
+        start = text.find(" ", start) + 1
+    return text[start:start + SNIPPET_WINDOW]
+
+
 def _plain_start(text: str) -> Segments:
     text = " ".join(text.split())
     if len(text) > SNIPPET_CHARS:
@@ -233,10 +294,24 @@ def _plain_start(text: str) -> Segments:
     return ((text, False),) if text else ()
 
 
-def suggest(text: str, searcher: Searcher) -> str | None:
+class Vocabulary:
+    """The archive's unstemmed words with their document counts, for "did you mean"."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.corrector = ListCorrector(sorted(counts))
+
+    def nearest(self, word: str) -> str | None:
+        """The most frequent word at the smallest edit distance (1, then 2), if any."""
+        for distance in (1, 2):
+            found = self.corrector.suggest(word, limit=50, maxdist=distance)
+            if found:
+                return max(found, key=lambda w: (self.counts.get(w, 0), w))
+        return None
+
+
+def suggest(text: str, vocabulary: Vocabulary) -> str | None:
     """The query with each unknown word replaced by the closest indexed word, if any."""
-    reader = searcher.reader()
-    corrector = searcher.corrector("spell")
     changed = False
 
     def fix(match: re.Match[str]) -> str:
@@ -244,33 +319,49 @@ def suggest(text: str, searcher: Searcher) -> str | None:
         word = match.group(1)
         if _LITERAL_FIELD.search(text, 0, match.start()):  # kind:event is no misspelling
             return word
-        if word in _OPERATORS or reader.doc_frequency("spell", word.lower()):
+        if word in _OPERATORS or word.lower() in vocabulary.counts:
             return word
-        found: list[str] = []
-        for distance in (1, 2):  # Whoosh ranks by frequency alone: nearest distance first
-            found = corrector.suggest(word.lower(), limit=1, maxdist=distance)
-            if found:
-                break
-        if found and found[0] != word.lower():
+        found = vocabulary.nearest(word.lower())
+        if found and found != word.lower():
             changed = True
-            return found[0]
+            return found
         return word
 
-    fixed = _WORD.sub(fix, text)
+    checked = 0
+
+    def fix_some(match: re.Match[str]) -> str:
+        nonlocal checked
+        word = match.group(1)
+        if len(word) > SUGGEST_WORD_CHARS or checked >= SUGGEST_WORDS:
+            return word
+        checked += 1
+        return fix(match)
+
+    fixed = _WORD.sub(fix_some, text)
     return fixed if changed else None
 
 
 def run_search(
     searcher: Searcher,
     texts: TextLookup,
+    topics: TopicLookup,
     text: str,
     limit: int = 50,
     sort: str = "relevance",
     kind: str | None = None,
     time_limit: float = TIME_LIMIT,
+    vocabulary: Callable[[], Vocabulary] | None = None,
 ) -> SearchResults:
-    """Run one query; every problem comes back in ``error``, never as an exception."""
+    """Run one query; every problem comes back in ``error``, never as an exception.
+
+    Control and invisible format characters in the typed text mean nothing to a search
+    and must not be echoed back to a terminal: they are dropped first.
+    """
     started = time.perf_counter()
+    text = " ".join(strip_controls(text).split())
+    if len(text) > MAX_QUERY_CHARS:
+        error = f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})"
+        return SearchResults(text[:MAX_QUERY_CHARS] + "…", sort=sort, error=error)
     if sort not in SORTS:
         error = f"unknown sort {sort!r} (use {', '.join(SORTS)})"
         return SearchResults(text, sort=sort, error=error)
@@ -288,7 +379,7 @@ def run_search(
     if kind:
         # In the query, not a collector filter: TimeLimitCollector bypasses filters.
         q = wq.And([q, wq.Term("kind", kind, boost=0.0)])
-    collector = searcher.collector(limit=max(limit, FACET_SAMPLE), sortedby=sortedby, terms=True)
+    collector = searcher.collector(limit=max(limit, FACET_SAMPLE), sortedby=sortedby)
     # No SIGALRM: it only works in the main thread and would disturb the app's loop.
     timed = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
     cut_short = False
@@ -297,37 +388,59 @@ def run_search(
     except TimeLimit:
         cut_short = True
     results = timed.results()
-    results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
-    results.formatter = _SegmentFormatter()
-    ranked = list(results)
+    # Not list(results): list() asks len() first, and that counts every match.
+    ranked = [results[n] for n in range(results.scored_length())]
     shown = ranked[:limit]
-    lookup = texts([hit["id"] for hit in ranked])
+    ranked_ids = [hit["id"] for hit in ranked]
+    topics_by_id = topics(ranked_ids)
+    bodies = texts(ranked_ids[:limit])
     facet_counts: dict[str, tuple[str, int]] = {}
-    for hit in ranked:
-        for topic in lookup.get(hit["id"], ("", []))[1]:
+    for doc_id in ranked_ids:
+        for topic in topics_by_id.get(doc_id, ()):
             name, n = facet_counts.get(topic.casefold(), (topic, 0))
             facet_counts[topic.casefold()] = (name, n + 1)
-    highlighter = Highlighter(fragmenter=results.fragmenter, formatter=results.formatter)
+    fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+    highlighter = Highlighter(fragmenter=fragmenter, formatter=_SegmentFormatter())
+    words = {term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+             for field_name, term in q.iter_all_terms() if field_name == "body"}
+    first_word = _first_word_pattern(words)
     hits = []
     for hit in shown:
-        body, topics = lookup.get(hit["id"], ("", []))
+        body = bodies.get(hit["id"], "")
         snippet: Segments = ()
-        if body:
-            snippet = tuple(highlighter.highlight_hit(hit, "body", text=body, top=2) or ())
+        if body and first_word is not None:
+            window = _window(body, first_word)
+            snippet = tuple(highlighter.highlight_hit(hit, "body", text=window, top=2) or ())
         if not snippet:
             snippet = _plain_start(body)
         stamp = hit.get("date")
         hits.append(Hit(
             id=hit["id"], kind=hit["kind"],
             date=stamp.date() if isinstance(stamp, datetime) else None,
-            title=hit.get("headline", ""), story=hit.get("story", ""), topics=tuple(topics),
+            title=hit.get("headline", ""), story=hit.get("story", ""),
+            topics=tuple(topics_by_id.get(hit["id"], ())),
             snippet=snippet, score=float(hit.score or 0.0),
         ))
-    total = len(ranked) if cut_short else len(results)
-    suggestion = suggest(text, searcher) if total < SUGGEST_BELOW else None
+    total_exact = not cut_short and results.has_exact_length()
+    if cut_short:
+        total = len(ranked)
+    elif total_exact:
+        total = len(results)
+    else:
+        # Counting every match means running the query a second time; Whoosh's
+        # estimate from the terms' frequencies stands in, unless it is small enough
+        # to count exactly in a few milliseconds.
+        total = max(results.estimated_length(), len(ranked))
+        if total <= EXACT_COUNT_BELOW:
+            total, total_exact = len(results), True
+        else:
+            notes.append(f"about {total:,} matches (estimated)")
+    suggestion = None
+    if total < SUGGEST_BELOW and vocabulary is not None:
+        suggestion = suggest(text, vocabulary())
     facets = sorted(facet_counts.values(), key=lambda item: (-item[1], item[0].casefold()))
     return SearchResults(
         query=text, total=total, hits=tuple(hits), elapsed=time.perf_counter() - started,
         suggestion=suggestion, cut_short=cut_short, facets=tuple(facets[:20]), sort=sort,
-        notes=tuple(notes),
+        notes=tuple(notes), total_exact=total_exact,
     )

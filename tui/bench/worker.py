@@ -23,7 +23,18 @@ KEYS = ("down", "down", "down", "up", "down", "up", "up", "down", "down", "up")
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size (Linux reports kilobytes)."""
+    """This process's own peak resident set size, in MB.
+
+    Not ``ru_maxrss`` alone: Linux carries it over from the parent across fork and
+    exec, so a worker started by a benchmark that holds a large archive in memory
+    reported the benchmark's peak, not its own. ``VmHWM`` belongs to this program.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -25,8 +25,12 @@ from tui.model import Article, Event, document_from_dict
 
 THRESHOLD = 0.25
 IDF_POWER = 1.5
-KEY_TERMS = 30
-CANDIDATES = 20
+KEY_TERMS = 12
+CANDIDATES = 10
+# A word in more than this share of documents says nothing about which event an
+# article reports, and its long posting list is what made linking slow.
+COMMON_SHARE = 0.005
+COMMON_FLOOR = 100  # in a small archive every word is rare enough
 NEAR_DAYS = 3
 FAR_PENALTY = 0.75
 
@@ -52,7 +56,14 @@ class ArticleLinker:
         self.catalog = catalog
         self.analyzer = searcher.schema["body"].analyzer
         self.docs = max(searcher.doc_count(), 1)
+        # Frequencies count deleted documents until a merge drops them: so does this.
+        self.common = max(COMMON_FLOOR, int(searcher.doc_count_all() * COMMON_SHARE))
         self._idf: dict[str, float] = {}
+        self._df: dict[str, int] = {}
+        self._events: set[int] | None = None
+        # article id -> the key terms its similarity search used (kept in the catalog,
+        # so a later update can tell which unlinked articles a changed event concerns)
+        self.searched_terms: dict[str, list[str]] = {}
 
     def links(self, article: Article) -> list[Link]:
         if article.event_ref:
@@ -66,12 +77,21 @@ class ArticleLinker:
         best = self.most_similar(article)
         return [(best[0], "similar text", round(best[1], 4))] if best else []
 
+    def body_frequency(self, term: str) -> int:
+        df = self._df.get(term)
+        if df is None:
+            df = self._df[term] = self.searcher.doc_frequency("body", term)
+        return df
+
+    def key_terms(self, vector: dict[str, float]) -> dict[str, float]:
+        """The heaviest terms that are not common: what a candidate search looks for."""
+        rare = [(t, w) for t, w in vector.items() if self.body_frequency(t) <= self.common]
+        return dict(sorted(rare, key=lambda item: -item[1])[:KEY_TERMS])
+
     def idf(self, term: str) -> float:
         value = self._idf.get(term)
         if value is None:
-            df = self.searcher.doc_frequency("body", term) or self.searcher.doc_frequency(
-                "headline", term
-            )
+            df = self.body_frequency(term) or self.searcher.doc_frequency("headline", term)
             value = (math.log((self.docs + 1) / (df + 1)) + 1.0) ** IDF_POWER if df else 0.0
             self._idf[term] = value
         return value
@@ -81,7 +101,7 @@ class ArticleLinker:
         counts = Counter(token.text for token in self.analyzer(text))
         vector = {}
         for term, n in counts.items():
-            if shared_only and self.searcher.doc_frequency("body", term) < 2:
+            if shared_only and self.body_frequency(term) < 2:
                 continue
             weight = (1 + math.log(n)) * self.idf(term)
             if weight:
@@ -94,16 +114,17 @@ class ArticleLinker:
         full = self.vector(text, shared_only=True)
         if not full:
             return None
-        top = dict(sorted(full.items(), key=lambda item: -item[1])[:KEY_TERMS])
-        terms = wq.Or([wq.Term("body", t, boost=w) for t, w in top.items()]
-                      + [wq.Term("headline", t, boost=w) for t, w in top.items()])
-        events = wq.Term("kind", "event")
-        candidates = self._candidates(wq.And([terms, events]))
+        top = self.key_terms(full)
+        self.searched_terms[article.id] = sorted(top)
+        if not top:
+            return None
+        terms = wq.Or([wq.Term("body", t, boost=w) for t, w in top.items()])
+        candidates = self._candidates(terms)
         if article.date is not None:
             start = article.date - timedelta(days=NEAR_DAYS)
             end = article.date + timedelta(days=NEAR_DAYS)
             near = wq.DateRange("date", _midnight(start), _midnight(end))
-            candidates |= self._candidates(wq.And([terms, events, near]))
+            candidates |= self._candidates(wq.And([terms, near]))
         best: tuple[str, float] | None = None
         for event_id in sorted(candidates):
             raw = self.catalog.event_json(event_id)
@@ -118,17 +139,17 @@ class ArticleLinker:
                 best = (event_id, score)
         return best
 
-    def articles_near(self, event: Event) -> set[str]:
-        """Articles whose text shares the event's distinctive words (for relinking)."""
-        vector = self.vector(_event_text(event))
-        if not vector:
-            return set()
-        top = sorted(vector.items(), key=lambda item: -item[1])[:KEY_TERMS]
-        terms = wq.Or([wq.Term("body", t, boost=w) for t, w in top])
-        return self._candidates(wq.And([terms, wq.Term("kind", "article")]))
+    def event_terms(self, event: Event) -> set[str]:
+        """The event's indexed words: an unlinked article sharing one of its key terms
+        with them is worth linking again."""
+        return set(self.vector(_event_text(event)))
 
     def _candidates(self, q: wq.Query) -> set[str]:
-        hits = self.searcher.search(q, limit=CANDIDATES)
+        """The best events for ``q``; events are a filter (a set of document numbers,
+        found once), which Whoosh applies far more cheaply than ``AND kind:event``."""
+        if self._events is None:
+            self._events = set(self.searcher.docs_for_query(wq.Term("kind", "event")))
+        hits = self.searcher.search(q, limit=CANDIDATES, filter=self._events)
         return {hit["id"] for hit in hits}
 
 

@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS article_events (
     PRIMARY KEY (article_id, event_id));
 CREATE INDEX IF NOT EXISTS article_events_event ON article_events (event_id);
 CREATE TABLE IF NOT EXISTS day_pages (id TEXT PRIMARY KEY, date TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, docs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS article_terms (article_id TEXT PRIMARY KEY, terms TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS day_pages_date ON day_pages (date);
 """
 
@@ -181,6 +183,11 @@ class Catalog:
 
     # events -------------------------------------------------------------
 
+    def events_stored_on(self, day: str | None) -> dict[str, tuple[int, str]]:
+        """Each event of a date as stored: id -> (seq, json)."""
+        rows = self.conn.execute("SELECT id, seq, json FROM events WHERE date IS ?", (day,))
+        return {row["id"]: (row["seq"], row["json"]) for row in rows}
+
     def event_ids_on(self, day: str | None) -> list[str]:
         rows = self.conn.execute("SELECT id FROM events WHERE date IS ?", (day,))
         return [row["id"] for row in rows]
@@ -287,6 +294,21 @@ class Catalog:
     def delete_article(self, article_id: str) -> None:
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         self.conn.execute("DELETE FROM article_events WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM article_terms WHERE article_id = ?", (article_id,))
+
+    def set_article_terms(self, article_id: str, terms: list[str]) -> None:
+        """The key terms an article's similarity search used (see ``_link_articles``)."""
+        self.conn.execute("INSERT OR REPLACE INTO article_terms VALUES (?, ?)",
+                          (article_id, json.dumps(terms, ensure_ascii=False)))
+
+    def article_terms(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for article_id in article_ids:
+            row = self.conn.execute("SELECT terms FROM article_terms WHERE article_id = ?",
+                                    (article_id,)).fetchone()
+            if row is not None:
+                found[article_id] = json.loads(row[0])
+        return found
 
     def article_ids(self) -> list[str]:
         return [row["id"] for row in self.conn.execute("SELECT id FROM articles")]
@@ -326,3 +348,20 @@ class Catalog:
 
     def delete_day_page(self, page_id: str) -> None:
         self.conn.execute("DELETE FROM day_pages WHERE id = ?", (page_id,))
+
+    # vocabulary -----------------------------------------------------------
+
+    def add_words(self, counts: dict[str, int]) -> None:
+        """Count documents per unstemmed word for "did you mean".
+
+        Counts only grow (an update counts a rewritten document's words again and
+        never subtracts): they rank suggestions of equal distance, nothing more.
+        """
+        self.conn.executemany(
+            "INSERT INTO vocabulary VALUES (?, ?) "
+            "ON CONFLICT (word) DO UPDATE SET docs = docs + excluded.docs",
+            sorted(counts.items()),
+        )
+
+    def vocabulary(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT word, docs FROM vocabulary").fetchall())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Any
+
+from whoosh.analysis import STOP_WORDS
 
 from tui.index.catalog import story_key
 from tui.model import Article, DayPage, Document, Event
@@ -26,6 +29,17 @@ def body_text(doc: Document) -> str:
         if entry.excerpt:
             lines.append(entry.excerpt)
     return "\n".join(lines)
+
+
+def day_document(pages: list[DayPage]) -> DayPage:
+    """A date's day pages as the one search document of that date.
+
+    It takes the id of ``index.md`` when there is one (else the first by id) and every
+    page's entries, so its stories and topics are those of all the date's pages.
+    """
+    ranked = sorted(pages, key=lambda page: (not page.id.endswith("/index.md"), page.id))
+    entries = [entry for page in ranked for entry in page.entries]
+    return DayPage(id=ranked[0].id, date=ranked[0].date, entries=entries)
 
 
 def title_of(doc: Document) -> str:
@@ -73,10 +87,29 @@ def urls_of(doc: Document) -> list[str]:
     return []
 
 
+_SPELL_WORD = re.compile(r"\w+(?:\.?\w+)*")
+
+
+def spelling_words(doc: Document) -> set[str]:
+    """The distinct lower-case words of a document (as Whoosh's standard analyzer finds
+    them, stop words left out): its share of the vocabulary "did you mean" draws on."""
+    texts = [title_of(doc), story_of(doc), *topics_of(doc), *publishers_of(doc)]
+    if not isinstance(doc, DayPage):
+        texts.append(body_text(doc))
+    return set(_SPELL_WORD.findall(" ".join(texts).lower())) - STOP_WORDS
+
+
 def whoosh_fields(doc: Document) -> dict[str, Any]:
-    """The field values ``writer.update_document`` gets for one document."""
+    """The field values ``writer.update_document`` gets for one document.
+
+    A day page is indexed by its date, story headings, topics and its entries'
+    headlines, not their excerpts: those are its events' text, which the events carry.
+    """
     title = title_of(doc)
-    body = body_text(doc)
+    if isinstance(doc, DayPage):
+        body = "\n".join(entry.headline for entry in doc.entries)
+    else:
+        body = body_text(doc)
     story = story_of(doc)
     topics = topics_of(doc)
     publishers = publishers_of(doc)
@@ -91,7 +124,6 @@ def whoosh_fields(doc: Document) -> dict[str, Any]:
         "topic_text": "\n".join(topics),
         "publisher": "\n".join(publishers),
         "url": " ".join(u.replace(" ", "%20") for u in urls_of(doc)),
-        "spell": "\n".join([title, body, story, *topics, *publishers]),
     }
     if doc.date is not None:
         fields["date"] = datetime.combine(doc.date, time())

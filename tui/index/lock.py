@@ -18,6 +18,23 @@ class IndexBusy(ChronicleError):
     """Another process kept the index's writer lock for longer than we would wait."""
 
 
+def writer_active(index_dir: Path) -> bool:
+    """Whether some process holds the writer lock of ``index_dir`` right now."""
+    try:
+        fd = os.open(index_dir / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
+
+
 class WriterLock:
     """Held while a build writes; readers never take it (they rely on atomic switches)."""
 

@@ -48,6 +48,8 @@ def current_generation(index_dir: Path) -> Path | None:
         return None
     except OSError as exc:
         raise IndexDamaged(f"cannot read {index_dir / POINTER}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise IndexDamaged(f"{index_dir / POINTER} is not text") from None
     if not name.startswith(GEN_PREFIX) or "/" in name:
         raise IndexDamaged(f"{index_dir / POINTER} does not name an index generation")
     return index_dir / name
@@ -91,3 +93,17 @@ def remove_generations(index_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.startswith(f".{POINTER}.") and path.name.endswith(".tmp"):
             path.unlink(missing_ok=True)
+
+
+def whoosh_step(meta: dict[str, str], whoosh_latest: int) -> str:
+    """How the Whoosh index stands to the catalog: ``same``, ``ahead`` or ``behind``.
+
+    An update commits Whoosh, then the catalog (which records the Whoosh generation it
+    matches): Whoosh ``ahead`` means an update is between its two commits, or was
+    stopped there; ``behind`` means Whoosh lost commits (damage). Catalogs written
+    before the generation was recorded count as ``same``.
+    """
+    recorded = meta.get("whoosh_generation", "")
+    if not recorded.isdigit() or int(recorded) == whoosh_latest:
+        return "same"
+    return "ahead" if whoosh_latest > int(recorded) else "behind"

@@ -2,16 +2,21 @@
 
 Only added and changed files are parsed; only the dates they (and removed files)
 touch are reassembled, from the stored parse results of that date's other files.
-Whoosh is committed first, then the catalog in one transaction (see ``builder``).
+Whoosh is committed first, then the catalog in one transaction (see ``builder``); the
+catalog records the Whoosh generation it matches (``whoosh_generation``), so readers and
+the next build can tell an update caught between its two commits.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +25,7 @@ from whoosh.index import Index
 from tui.assembly import assemble_day
 from tui.index.articles import ArticleLinker
 from tui.index.catalog import Catalog
-from tui.index.documents import whoosh_fields
+from tui.index.documents import day_document, spelling_words, whoosh_fields
 from tui.index.schema import SCHEMA_VERSION
 from tui.model import Article, DayPage, Document, Event, Skip, document_from_dict
 from tui.parsers import parse_file
@@ -51,6 +56,7 @@ class Change:
     files: dict[str, tuple[int, int]]
     known: dict[str, tuple[int, int]]
     fresh: bool
+    procs: int = 1  # parse in this many processes (forks: never from inside the app)
 
     def diff(self) -> tuple[list[str], list[str], list[str]]:
         added = sorted(set(self.files) - set(self.known))
@@ -62,6 +68,26 @@ class Change:
 
 def _date_key(doc: Event | DayPage) -> str | None:
     return doc.date.isoformat() if doc.date is not None else None
+
+
+PARALLEL_PARSE_MIN = 2_000
+RELINK_SHARED_TERMS = 2
+
+
+def _parse_one(archive: Path, path: str) -> Document | Skip:
+    return parse_file(archive / path, archive)
+
+
+def _parsed(change: Change, paths: list[str]) -> Iterator[tuple[str, Document | Skip]]:
+    """Each path with its parse result, in order; in a process pool when it pays."""
+    if change.procs <= 1 or len(paths) < PARALLEL_PARSE_MIN:
+        for path in paths:
+            yield path, parse_file(change.archive / path, change.archive)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=change.procs, mp_context=context) as pool:
+        results = pool.map(partial(_parse_one, change.archive), paths, chunksize=200)
+        yield from zip(paths, results, strict=True)
 
 
 def apply_changes(
@@ -76,8 +102,7 @@ def apply_changes(
     to_parse = added + changed
     results: dict[str, Document | Skip] = {}
     estimate = len(to_parse) * 2
-    for done, path in enumerate(to_parse, 1):
-        result = parse_file(change.archive / path, change.archive)
+    for done, (path, result) in enumerate(_parsed(change, to_parse), 1):
         if isinstance(result, Skip):
             result = Skip(path, result.reason)
             report.skips.append(result)
@@ -105,9 +130,10 @@ def apply_changes(
             if doc.id not in touched:
                 pages_by_date[day].append(doc)
 
-    old_events = {day: catalog.event_ids_on(day) for day in dates}
-    old_event_ids = {event_id for ids in old_events.values() for event_id in ids}
-    relink = catalog.articles_linked_to(old_event_ids)
+    stored: dict[str, tuple[int, str]] = {}
+    for day in dates:
+        stored.update(catalog.events_stored_on(day))
+    old_event_ids = set(stored)
     new_events: dict[str | None, list[Event]] = {}
     for day in sorted(dates, key=lambda d: d or ""):
         docs = pages_by_date.get(day, [])
@@ -115,19 +141,41 @@ def apply_changes(
         day_pages = sorted((d for d in docs if isinstance(d, DayPage)), key=lambda d: d.id)
         new_events[day] = assemble_day(pages, day_pages) if docs else []
     new_event_ids = {e.id for events in new_events.values() for e in events}
+    # An event reassembled exactly as stored (same text, same place in its day) is
+    # neither rewritten nor relinked: a 1,000-file update touches about 1,000 dates
+    # and so reassembles ten times as many events as it changes.
+    rewritten = {event.id for events in new_events.values()
+               for seq, event in enumerate(events)
+               if stored.get(event.id) != (seq, json.dumps(event.to_dict(), ensure_ascii=False))}
+    relink = catalog.articles_linked_to((old_event_ids - new_event_ids) | rewritten)
+    # One search document per date for its day pages (index.md and README.md alike);
+    # every other day page id of a touched date leaves the search index.
+    day_docs: list[DayPage] = []
+    day_ids = {row["doc_id"] for row in old_rows.values() if row["kind"] == "day" and row["doc_id"]}
+    for day in dates:
+        of_day = [d for d in pages_by_date.get(day, []) if isinstance(d, DayPage)]
+        day_ids.update(page.id for page in of_day)
+        if of_day:
+            day_docs.append(day_document(of_day))
     gone_docs = {row["doc_id"] for row in old_rows.values()
-                 if row["kind"] in ("article", "day") and row["doc_id"]}
+                 if row["kind"] == "article" and row["doc_id"]}
     fresh_docs = [r for r in results.values() if isinstance(r, Article | DayPage)]
-    gone_docs -= {doc.id for doc in fresh_docs}
+    fresh_articles = [doc for doc in fresh_docs if isinstance(doc, Article)]
+    gone_docs -= {doc.id for doc in fresh_articles}
+    gone_docs |= day_ids - {doc.id for doc in day_docs}
 
-    writes = [e for events in new_events.values() for e in events] + fresh_docs
+    writes: list[Document] = [e for events in new_events.values() for e in events
+                              if e.id in rewritten]
+    writes += fresh_articles + day_docs
     total = len(to_parse) + len(writes)
+    words: Counter[str] = Counter()
     writer = ix.writer(**writer_args)
     try:
-        for doc_id in sorted((old_event_ids - new_event_ids) | gone_docs):
+        for doc_id in [] if change.fresh else sorted((old_event_ids - new_event_ids) | gone_docs):
             writer.delete_by_term("id", doc_id)
         for done, doc in enumerate(writes, len(to_parse) + 1):
             fields = whoosh_fields(doc)
+            words.update(spelling_words(doc))
             if change.fresh:
                 writer.add_document(**fields)
             else:
@@ -138,6 +186,7 @@ def apply_changes(
         writer.cancel()
         raise
     writer.commit()
+    whoosh_generation = ix.latest_generation()
 
     with catalog.transaction():
         for path in removed:
@@ -149,7 +198,8 @@ def apply_changes(
             catalog.delete_event(event_id)
         for events in new_events.values():
             for seq, event in enumerate(events):
-                catalog.put_event(event, seq)
+                if event.id in rewritten:
+                    catalog.put_event(event, seq)
         for row in old_rows.values():
             if row["kind"] == "article" and row["doc_id"]:
                 catalog.delete_article(row["doc_id"])
@@ -162,9 +212,11 @@ def apply_changes(
                 articles[doc.id] = doc
             else:
                 catalog.put_day_page(doc)
-        changed_events = [] if change.fresh else [e for v in new_events.values() for e in v]
+        changed_events = [] if change.fresh else [
+            e for v in new_events.values() for e in v if e.id in rewritten]
         _link_articles(ix, catalog, articles, relink, changed_events)
         catalog.refresh_stories()
+        catalog.add_words(words)
         report.counts = catalog.counts()
         catalog.set_meta(
             schema_version=SCHEMA_VERSION,
@@ -175,6 +227,7 @@ def apply_changes(
             day_pages=report.counts["day"],
             skipped=report.counts["skipped"],
             built_at=f"{time.time():.0f}",
+            whoosh_generation=whoosh_generation,
         )
     return report
 
@@ -190,10 +243,18 @@ def _link_articles(
     with ix.searcher() as searcher:
         linker = ArticleLinker(searcher, catalog)
         todo = set(fresh) | relink
-        if changed_events:
-            unlinked = set(catalog.unlinked_article_ids())
+        unlinked = set(catalog.unlinked_article_ids()) - todo if changed_events else set()
+        # Only an unlinked article can gain a link from a changed event, and only if the
+        # event holds some of the key terms its last similarity search looked for.
+        waiting: dict[str, set[str]] = defaultdict(set)
+        for article_id, terms in catalog.article_terms(unlinked).items():
+            for term in terms:
+                waiting[term].add(article_id)
+        if waiting:
             for event in changed_events:
-                todo |= linker.articles_near(event) & unlinked
+                shared = Counter(article_id for term in linker.event_terms(event) & waiting.keys()
+                                 for article_id in waiting[term])
+                todo.update(a for a, n in shared.items() if n >= RELINK_SHARED_TERMS)
         for article_id in sorted(todo):
             article = fresh.get(article_id)
             if article is None:
@@ -204,3 +265,4 @@ def _link_articles(
                 assert isinstance(doc, Article)
                 article = doc
             catalog.set_article_links(article_id, linker.links(article))
+            catalog.set_article_terms(article_id, linker.searched_terms.get(article_id, []))
