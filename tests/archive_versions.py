@@ -7,8 +7,10 @@ index" are exact, not approximate.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from index_fixtures import MONTI, QUAKE, make_archive
 
 from tui.index.builder import build_index
@@ -81,3 +83,19 @@ def build_versions(root: Path, seeds: Path) -> dict[str, object]:
     one, two = answers(root / "index-v1"), answers(root / "index-v2")
     assert one != two
     return {"v1": first, "v2": second, "one": one, "two": two}
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, object]:
+    return build_versions(tmp_path_factory.mktemp("versions"), seeds_dir)
+
+
+@pytest.fixture()
+def started(tmp_path: Path, versions: dict[str, object]) -> tuple[Path, Path]:
+    """An archive at version 2 whose index still holds version 1."""
+    archive = tmp_path / "archive"
+    shutil.copytree(versions["v1"], archive)  # type: ignore[arg-type]
+    index = tmp_path / "index"
+    build_index(archive, index)
+    change_archive(archive)
+    return archive, index

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# The two-version archive fixtures (versions, started) of the crash-safety and writer tests.
+pytest_plugins = ["archive_versions"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = REPO_ROOT / "seeds"
 SAMPLE_ARCHIVE = REPO_ROOT.parent / "shared" / "sample-archive"

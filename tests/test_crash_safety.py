@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from archive_versions import Answers, answers, build_versions, change_archive
+from archive_versions import Answers, answers
 from index_fixtures import MONTI
 
 from tui.index.builder import build_index
@@ -46,22 +46,6 @@ def answers_or_interrupted(index: Path) -> Answers:
             "search index and the catalog; `chronicle index` finishes it"
         )
         return INTERRUPTED
-
-
-@pytest.fixture(scope="module")
-def versions(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, object]:
-    return build_versions(tmp_path_factory.mktemp("versions"), seeds_dir)
-
-
-@pytest.fixture()
-def started(tmp_path: Path, versions: dict[str, object]) -> tuple[Path, Path]:
-    """An archive at version 2 whose index still holds version 1."""
-    archive = tmp_path / "archive"
-    shutil.copytree(versions["v1"], archive)  # type: ignore[arg-type]
-    index = tmp_path / "index"
-    build_index(archive, index)
-    change_archive(archive)
-    return archive, index
 
 
 def kill_during(archive: Path, index: Path, mode: str, point: str) -> subprocess.CompletedProcess:

@@ -8,39 +8,21 @@ exactly as the new one, and follows the new one once it is committed.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from archive_versions import answers, build_versions, change_archive, library_answers
+from archive_versions import answers, library_answers
 from index_fixtures import QUAKE
 
-from tui.index.builder import build_index
 from tui.index.lock import WriterLock, writer_active
 from tui.library import Library
 
 REPO = Path(__file__).resolve().parents[1]
 KILLER = Path(__file__).with_name("index_killer.py")
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
-
-
-@pytest.fixture(scope="module")
-def versions(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, object]:
-    return build_versions(tmp_path_factory.mktemp("versions"), seeds_dir)
-
-
-@pytest.fixture()
-def started(tmp_path: Path, versions: dict[str, object]) -> tuple[Path, Path]:
-    """An archive at version 2 whose index still holds version 1."""
-    archive = tmp_path / "archive"
-    shutil.copytree(versions["v1"], archive)  # type: ignore[arg-type]
-    index = tmp_path / "index"
-    build_index(archive, index)
-    change_archive(archive)
-    return archive, index
 
 
 def chronicle_index(archive: Path, index: Path, *extra: str) -> subprocess.Popen[str]:

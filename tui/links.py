@@ -76,9 +76,13 @@ def date_from_id(doc_id: str) -> date | None:
     match = _DATE_IN_ID.search(doc_id)
     if match is None:
         return None
-    year, month, day = (int(g) for g in match.groups())
+    return date_of(*match.groups())
+
+
+def date_of(year: str, month: str, day: str) -> date | None:
+    """``date(year, month, day)`` from matched digits, or None when no such day exists."""
     try:
-        return date(year, month, day)
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 

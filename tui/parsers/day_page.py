@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tui.links import normalize_target, split_link
+from tui.links import date_of, normalize_target, split_link
 from tui.model import DayEntry, DayPage, Skip
 from tui.parsers.event_page import split_topics_text
 from tui.text import clean_label, clean_wiki_text, split_story_prefix
@@ -35,11 +35,7 @@ def day_heading_date(line: str) -> date | None:
     match = DAY_HEADING.match(line)
     if match is None:
         return None
-    year, month, day = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return date_of(*match.groups())
 
 
 def parse_day_page(lines: list[str], doc_id: str) -> DayPage | Skip:
