@@ -8,6 +8,7 @@ index" are exact, not approximate.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,9 @@ def started(tmp_path: Path, versions: dict[str, object]) -> tuple[Path, Path]:
     build_index(archive, index)
     change_archive(archive)
     return archive, index
+
+
+def index_command(archive: Path, index: Path, *extra: str) -> list[str]:
+    """The argv of a quiet ``chronicle index`` run in a child process."""
+    return [sys.executable, "-m", "tui.cli", "index", "--archive", str(archive),
+            "--index", str(index), "--quiet", *extra]

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from archive_versions import Answers, answers
+from archive_versions import Answers, answers, index_command
 from index_fixtures import MONTI
 
 from tui.index.builder import build_index
@@ -60,17 +60,7 @@ def kill_during(archive: Path, index: Path, mode: str, point: str) -> subprocess
 
 def next_run(archive: Path, index: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "index",
-            "--archive",
-            str(archive),
-            "--index",
-            str(index),
-            "--quiet",
-        ],
+        index_command(archive, index),
         capture_output=True,
         text=True,
         env=ENV,

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from archive_versions import answers, library_answers
+from archive_versions import answers, index_command, library_answers
 from index_fixtures import QUAKE
 
 from tui.index.lock import WriterLock, writer_active
@@ -27,24 +27,27 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 def chronicle_index(archive: Path, index: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "index",
-            "--archive",
-            str(archive),
-            "--index",
-            str(index),
-            "--quiet",
-            *extra,
-        ],
+        index_command(archive, index, *extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=ENV,
         cwd=REPO,
     )
+
+def paused_between_commits(archive: Path, index: Path, mode: str) -> subprocess.Popen[str]:
+    """An indexer paused after the Whoosh commit, before the catalog's (it goes on by itself)."""
+    builder = subprocess.Popen(
+        [sys.executable, str(KILLER), str(archive), str(index), mode, "catalog", "pause"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    assert builder.stdout is not None
+    assert builder.stdout.readline() == "paused\n"
+    return builder
+
 
 
 def test_second_indexer_gives_up_with_a_clear_message(started: tuple[Path, Path]) -> None:
@@ -100,15 +103,7 @@ def test_reader_sees_old_or_new_index_never_a_mixture(
     archive, index = started
     library = Library.open(index)
     assert library_answers(library) == versions["one"]
-    builder = subprocess.Popen(
-        [sys.executable, str(KILLER), str(archive), str(index), mode, "catalog", "pause"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
-    assert builder.stdout is not None
-    assert builder.stdout.readline() == "paused\n"
+    builder = paused_between_commits(archive, index, mode)
     # Whoosh has committed version 2, the catalog not yet: the open library keeps
     # answering version 1 until the catalog commits, then version 2, and never goes back.
     removed = frozenset({QUAKE})
@@ -140,15 +135,7 @@ def test_library_opened_mid_update_waits_for_the_catalog(
     started: tuple[Path, Path], versions: dict[str, object]
 ) -> None:
     archive, index = started
-    builder = subprocess.Popen(
-        [sys.executable, str(KILLER), str(archive), str(index), "update", "catalog", "pause"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
-    assert builder.stdout is not None
-    assert builder.stdout.readline() == "paused\n"
+    builder = paused_between_commits(archive, index, "update")
     assert writer_active(index.resolve())
     assert answers(index) == versions["two"]
     assert builder.wait(timeout=60) == 0
