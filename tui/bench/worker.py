@@ -19,8 +19,6 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-KEYS = ("down", "down", "down", "up", "down", "up", "up", "down", "down", "up")
-
 
 def peak_rss_mb() -> float:
     """This process's own peak resident set size, in MB.
@@ -68,6 +66,7 @@ def run_queries(spec: dict[str, Any]) -> dict[str, Any]:
 
 async def _paint(spec: dict[str, Any]) -> dict[str, Any]:
     from tui.app import create_app
+    from tui.bench.keypresses import run_scenarios
 
     imported = time.perf_counter() - STARTED
     app = create_app(Path(spec["archive"]), Path(spec["index"]), Path(spec["data"]))
@@ -82,16 +81,13 @@ async def _paint(spec: dict[str, Any]) -> dict[str, Any]:
                 painted = time.perf_counter() - STARTED
                 break
             await asyncio.sleep(0.005)
-        keys: list[dict[str, float]] = []
+        keys: list[dict[str, Any]] = []
+        failures: list[str] = []
         if painted is not None:
-            app.timeline.focus()
-            await pilot.pause()
-            for key in KEYS:
-                wall, cpu = time.perf_counter(), time.process_time()
-                await pilot.press(key)
-                keys.append({"key": key, "wall": time.perf_counter() - wall,
-                             "cpu": time.process_time() - cpu})
+            start_rss = peak_rss_mb()
+            keys, failures = await run_scenarios(app, pilot)
     return {"import_seconds": imported, "first_paint_seconds": painted, "keys": keys,
+            "key_failures": failures, "start_peak_rss_mb": start_rss if painted else None,
             "peak_rss_mb": peak_rss_mb()}
 
 
