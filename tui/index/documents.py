@@ -8,7 +8,7 @@ from typing import Any
 
 from whoosh.analysis import STOP_WORDS
 
-from tui.index.catalog import story_key
+from tui.index.schema import HEADLINE_REPEAT
 from tui.model import Article, DayPage, Document, Event
 
 
@@ -62,13 +62,21 @@ def topics_of(doc: Document) -> list[str]:
     return []
 
 
-def story_of(doc: Document) -> str:
+def stories_of(doc: Document) -> list[str]:
     if isinstance(doc, Event):
-        return doc.story
+        return [doc.story] if doc.story else []
     if isinstance(doc, DayPage):
-        stories = dict.fromkeys(e.story for e in doc.entries if e.story)
-        return "; ".join(stories)
-    return ""
+        return list(dict.fromkeys(e.story for e in doc.entries if e.story))
+    return []
+
+
+def story_of(doc: Document) -> str:
+    return "; ".join(stories_of(doc))
+
+
+def keyword_list(values: list[str]) -> str:
+    """Whole values for a comma-separated KEYWORD field (a comma inside one is a space)."""
+    return ",".join(" ".join(value.replace(",", " ").split()) for value in values)
 
 
 def publishers_of(doc: Document) -> list[str]:
@@ -99,6 +107,14 @@ def spelling_words(doc: Document) -> set[str]:
     return set(_SPELL_WORD.findall(" ".join(texts).lower())) - STOP_WORDS
 
 
+def default_text(title: str, story: str, topics: list[str], body: str,
+                 publishers: list[str]) -> str:
+    """The text of the field a plain word is searched in: everything a person may
+    mean by a word, the headline written :data:`HEADLINE_REPEAT` times for weight."""
+    parts = [title] * HEADLINE_REPEAT + [story, *topics, body, *publishers]
+    return "\n".join(part for part in parts if part)
+
+
 def whoosh_fields(doc: Document) -> dict[str, Any]:
     """The field values ``writer.update_document`` gets for one document.
 
@@ -117,11 +133,11 @@ def whoosh_fields(doc: Document) -> dict[str, Any]:
         "kind": doc.kind,
         "id": doc.id,
         "headline": title,
-        "body": "\n".join([body, *publishers]),
+        "body": default_text(title, story, topics, body, publishers),
         "story": story,
-        "story_id": story_key(story) if isinstance(doc, Event) else "",
-        "topic": ",".join(t.replace(",", " ") for t in topics),
         "topic_text": "\n".join(topics),
+        "stories": keyword_list(stories_of(doc)),
+        "topics": keyword_list(topics),
         "publisher": "\n".join(publishers),
         "url": " ".join(u.replace(" ", "%20") for u in urls_of(doc)),
     }

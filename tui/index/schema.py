@@ -13,7 +13,7 @@ from __future__ import annotations
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Fields a query may name, and the names people type for them.
 FIELD_ALIASES: dict[str, str] = {
@@ -34,13 +34,13 @@ FIELD_ALIASES: dict[str, str] = {
     "text": "body",
 }
 
-# Fields a plain word is looked up in, with their weights.
-DEFAULT_FIELDS: dict[str, float] = {
-    "headline": 3.0,
-    "body": 1.0,
-    "story": 2.0,
-    "topic_text": 1.5,
-}
+# The field a plain word is looked up in. It holds the headline, story, topics,
+# running text and publishers together, so a word is one term of one field: as a
+# union over four fields every match was found and scored up to four times.
+DEFAULT_FIELD = "body"
+# How often the headline is written into the default field: BM25 then weighs a
+# headline word about as a separate headline field boosted 1.6x would.
+HEADLINE_REPEAT = 2
 
 
 def stemming() -> StemmingAnalyzer:
@@ -49,17 +49,24 @@ def stemming() -> StemmingAnalyzer:
 
 
 def build_schema() -> Schema:
-    """Every document (event, article, day page) shares one schema, told apart by ``kind``."""
+    """Every document (event, article, day page) shares one schema, told apart by ``kind``.
+
+    ``headline``, ``story`` and ``topic_text`` repeat words of ``body`` so that
+    ``headline:``, ``story:`` and ``topic:`` queries (phrases too) keep working.
+    """
     return Schema(
         kind=ID(stored=True),
-        id=ID(stored=True, unique=True),
+        # a column too: the ids of the hits that only feed the facets, without stored fields
+        id=ID(stored=True, unique=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
-        headline=TEXT(analyzer=stemming(), stored=True, field_boost=1.0),
+        headline=TEXT(analyzer=stemming(), stored=True),
         body=TEXT(analyzer=stemming()),
         story=TEXT(analyzer=stemming(), stored=True),
-        story_id=ID(),
-        topic=KEYWORD(commas=True, lowercase=True, scorable=True),
         topic_text=TEXT(analyzer=stemming()),
+        # each story and topic whole, lower case: ``story:`` and ``topic:`` queries are
+        # answered by finding the few distinct values that hold the words (tui.labels)
+        stories=KEYWORD(commas=True, lowercase=True, scorable=True),
+        topics=KEYWORD(commas=True, lowercase=True, scorable=True),
         publisher=TEXT(analyzer=StandardAnalyzer(minsize=1)),
         url=KEYWORD(lowercase=False),
     )
