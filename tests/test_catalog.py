@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tui.index.catalog import Catalog, event_headline_keys
+from tui.index.catalog import Catalog, event_headline_keys, event_num
+from tui.index.catalog_layout import target_hash, title_hash, url_hash
 from tui.model import Article, DayPage, Event, RelatedLink, Skip, Source
 
 
@@ -70,7 +72,8 @@ def test_put_event_replaces_and_delete_removes_everything(catalog: Catalog) -> N
     assert catalog.resolve_id("news/2011/11/12/kazakh-pattack.md") is None
     with catalog.transaction():
         catalog.delete_event(make_event().id)
-    for table in ("events", "aliases", "headline_keys", "related", "topics", "source_urls"):
+    for table in ("events", "event_nums", "aliases", "headline_keys", "related_keys", "topics",
+                  "source_urls"):
         assert catalog.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
@@ -107,3 +110,70 @@ def test_files_parse_results_and_counts(catalog: Catalog) -> None:
         catalog.delete_day_page(page.id)
         catalog.delete_file("bad.md")
     assert catalog.counts() == {"event": 1, "article": 0, "day": 0, "skipped": 0}
+
+
+def test_stored_parse_results_are_compressed_and_round_trip(catalog: Catalog) -> None:
+    event = make_event(summary="Seven people are killed. " * 40)
+    with catalog.transaction():
+        catalog.put_file(event.id, 5, 10, event)
+    blob = catalog.conn.execute("SELECT result FROM parse_results").fetchone()[0]
+    assert isinstance(blob, bytes) and len(blob) < len(json.dumps(event.to_dict()))
+    assert catalog.parsed_on("2011-11-12") == [event]
+
+
+def test_linked_from_by_id_alias_and_dated_title(catalog: Catalog) -> None:
+    target = make_event()
+    by_id = make_event(id="news/2011/11/20/a.md", date=date(2011, 11, 20), aliases=[],
+                       related=[RelatedLink("x", target.id)])
+    by_alias = make_event(id="news/2011/11/21/b.md", date=date(2011, 11, 21), aliases=[],
+                          related=[RelatedLink("x", "news/2011/11/12/kazakh-pattack.md")])
+    by_title = make_event(id="news/2011/11/22/c.md", date=date(2011, 11, 22), aliases=[],
+                          related=[RelatedLink("Islamic terrorism: " + target.headline,
+                                               "news/2011/11/12/other-slug.md")])
+    wrong_day = make_event(id="news/2011/11/23/d.md", date=date(2011, 11, 23), aliases=[],
+                           related=[RelatedLink(target.headline, "news/2011/11/13/x.md")])
+    with catalog.transaction():
+        catalog.put_events([(e, 0, None) for e in (target, by_id, by_alias, by_title, wrong_day)])
+    assert catalog.linking_to(target) == [by_id.id, by_alias.id, by_title.id]
+
+
+def test_hash_collisions_never_answer_wrongly(catalog: Catalog) -> None:
+    """A lookup table row naming the wrong event (as a 64-bit collision would) is ignored."""
+    target = make_event()
+    other = make_event(id="news/2011/11/20/other.md", date=date(2011, 11, 20), aliases=[],
+                       headline="Unrelated.", sources=[], related=[])
+    with catalog.transaction():
+        catalog.put_events([(target, 0, None), (other, 0, None)])
+    num = event_num(other.id)
+    for table, key in (("related_keys", target_hash(target.id)),
+                       ("headline_keys", title_hash("2011-11-12", "peacetalks")),
+                       ("source_urls", url_hash("http://afp.example/1"))):
+        catalog.conn.execute(f"INSERT INTO {table} VALUES (?, ?)", (key, num))
+    assert catalog.linking_to(target) == []
+    assert catalog.resolve_headline("2011-11-12", "Peace talks") is None
+    assert catalog.event_ids_with_source_url("http://afp.example/1") == [target.id]
+
+
+def test_repeated_event_id_in_a_fresh_catalog_keeps_the_last(catalog: Catalog) -> None:
+    with catalog.transaction():
+        catalog.put_events([(make_event(), 0, None)])
+        catalog.put_events([(make_event(topics=["Taraz"], aliases=[]), 1, None)])
+    assert [r[0] for r in catalog.conn.execute("SELECT topic FROM topics")] == ["Taraz"]
+    assert catalog.resolve_id("news/2011/11/12/kazakh-pattack.md") is None
+    assert catalog.conn.execute("SELECT seq FROM events").fetchall()[0][0] == 1
+
+
+def test_refreshing_some_stories_matches_a_full_recount(catalog: Catalog) -> None:
+    events = [make_event(id=f"news/2011/11/12/{n}.md", story=story, aliases=[])
+              for n, story in enumerate(["War", "war ", "Peace", "Floods"])]
+    with catalog.transaction():
+        catalog.put_events([(e, n, None) for n, e in enumerate(events)])
+        catalog.refresh_stories()
+        catalog.delete_event(events[3].id)
+        catalog.put_event(make_event(id=events[2].id, story="Floods", aliases=[]), 2)
+        catalog.refresh_stories(["peace", "floods"])
+    partial = sorted(tuple(row) for row in catalog.conn.execute("SELECT * FROM stories"))
+    with catalog.transaction():
+        catalog.refresh_stories()
+    assert partial == sorted(tuple(row) for row in catalog.conn.execute("SELECT * FROM stories"))
+    assert partial == [("floods", "Floods", 1), ("war", "War", 2)]

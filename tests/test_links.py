@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.links import date_from_id, day_page_id, normalize_target, split_link
 
@@ -101,3 +103,23 @@ def test_split_link_refuses_what_is_not_a_link(text: str) -> None:
 
 def test_split_link_is_linear_on_a_huge_unclosed_target() -> None:
     assert split_link("[a](" + "(" * 2_000_000) is None
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["/news/2019/07/9/x.md", "news/2019/07/31/a:b c.md", "/news/2019/07/09/x.md",
+     "/news/2019/7/9/x.md", "/news/2019/07/9/x.md#top", "news/٢٠١٩/07/9/x.md",
+     "/news/2019/07/9/x\\y.md", "//news/2019/07/9/x.md", "/news/2019/07/9/..md",
+     "/news/2019/07/9/x.MD", "/news/2019/07/45/x.md"],
+)
+def test_canonical_links_fold_as_any_other(link: str) -> None:
+    """The shortcut for links already in id form gives what the general folding gives
+    (surrounding spaces send a link down the general path, which strips them)."""
+    assert normalize_target(link) == normalize_target(f" {link} ")
+
+
+@given(st.text(alphabet="/news2019079x.md#?\\ :٠<>", max_size=30))
+def test_canonical_shortcut_agrees_with_general_folding(tail: str) -> None:
+    for link in (tail, f"/news/2019/0{tail}.md", f"news/2019/07/{tail}"):
+        if link.isprintable():
+            assert normalize_target(link) == normalize_target(f" {link} ")

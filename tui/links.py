@@ -20,6 +20,9 @@ _FORMAT_SUFFIXES = (".html", ".htm", ".json", ".xml")
 _DATE_IN_ID = re.compile(r"(?:^|/)news/(\d{4})/(\d{1,2})/(\d{1,2})(?:/|$)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PARENS = re.compile(r"[()]")
+# A link already in the id form but for an optional leading slash, as nearly every
+# event page writes its related links: returned without the general folding below.
+_CANONICAL = re.compile(r"/?(news/[0-9]{4}/[0-9]{2}/[1-9][0-9]?/[^/\\#?]+\.md)")
 
 
 def normalize_target(link: str) -> str:
@@ -33,6 +36,10 @@ def normalize_target(link: str) -> str:
     """
     if not link.isprintable():
         link = strip_controls(link).replace("\t", "").replace("\n", "")
+    else:
+        canonical = _CANONICAL.fullmatch(link)
+        if canonical is not None:
+            return canonical.group(1)
     link = link.strip().strip("<>").strip()
     if not link:
         return ""

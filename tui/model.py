@@ -8,7 +8,7 @@ control characters dropped (see ``tui.text``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -56,7 +56,23 @@ class Event:
     kind: Kind = "event"
 
     def to_dict(self) -> dict[str, Any]:
-        return _to_dict(self)
+        # By hand rather than ``dataclasses.asdict`` (its deep copy took most of the
+        # catalog's share of an index build); the same keys in the same order.
+        return {
+            "id": self.id,
+            "date": _iso(self.date),
+            "headline": self.headline,
+            "summary": self.summary,
+            "sources": [{"publisher": s.publisher, "url": s.url} for s in self.sources],
+            "related": [{"title": r.title, "target": r.target, "topics": list(r.topics)}
+                        for r in self.related],
+            "day_link": self.day_link,
+            "story": self.story,
+            "topics": list(self.topics),
+            "aliases": list(self.aliases),
+            "from_day_page": self.from_day_page,
+            "kind": self.kind,
+        }
 
 
 @dataclass(slots=True)
@@ -81,7 +97,13 @@ class DayPage:
     kind: Kind = "day"
 
     def to_dict(self) -> dict[str, Any]:
-        return _to_dict(self)
+        return {
+            "id": self.id,
+            "date": _iso(self.date),
+            "entries": [{"headline": e.headline, "target": e.target, "story": e.story,
+                         "excerpt": e.excerpt, "topics": list(e.topics)} for e in self.entries],
+            "kind": self.kind,
+        }
 
 
 @dataclass(slots=True)
@@ -99,7 +121,16 @@ class Article:
     kind: Kind = "article"
 
     def to_dict(self) -> dict[str, Any]:
-        return _to_dict(self)
+        return {
+            "id": self.id,
+            "title": self.title,
+            "paragraphs": list(self.paragraphs),
+            "publisher": self.publisher,
+            "url": self.url,
+            "date": _iso(self.date),
+            "event_ref": self.event_ref,
+            "kind": self.kind,
+        }
 
 
 @dataclass(slots=True)
@@ -113,11 +144,8 @@ class Skip:
 Document = Event | DayPage | Article
 
 
-def _to_dict(doc: Any) -> dict[str, Any]:
-    data = asdict(doc)
-    if data.get("date") is not None:
-        data["date"] = data["date"].isoformat()
-    return data
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def document_from_dict(data: dict[str, Any]) -> Document:

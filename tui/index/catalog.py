@@ -3,69 +3,42 @@
 Written at index time beside the Whoosh index. It keeps each archive file's parse
 result (so an incremental build can reassemble one date without re-reading the
 others), the assembled events by date, aliases, headline keys, related links,
-topics, stories, articles and the article<->event links.
+topics, stories, articles and the article<->event links (tables and compact keys:
+``catalog_layout``). A fresh catalog is bulk-loaded without a journal and indexed
+afterwards (``seal``): nobody reads it until the build switches it in.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tui.index.catalog_layout import (
+    CATALOG_LAYOUT,
+    INDEXES,
+    TABLES,
+    event_num,
+    headline_keys,
+    link_hashes,
+    related_hashes,
+    result_data,
+    stored_result,
+    title_hash,
+    url_hash,
+)
 from tui.links import date_from_id
 from tui.model import Article, DayPage, Document, Event, Skip, document_from_dict
 from tui.text import headline_key
 
-CATALOG_NAME = "catalog.sqlite"
+__all__ = ["CATALOG_LAYOUT", "CATALOG_NAME", "Catalog", "event_headline_keys", "event_num",
+           "stored_result", "story_key", "topic_key"]
 
-_TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-    kind TEXT NOT NULL, doc_id TEXT, date TEXT, result TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS files_date ON files (date);
-CREATE TABLE IF NOT EXISTS events (
-    id TEXT PRIMARY KEY, date TEXT, seq INTEGER NOT NULL, headline TEXT NOT NULL,
-    story TEXT NOT NULL, story_key TEXT NOT NULL, topics TEXT NOT NULL,
-    from_day_page INTEGER NOT NULL, json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_date ON events (date, seq);
-CREATE INDEX IF NOT EXISTS events_story ON events (story_key, date);
-CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, event_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS aliases_event ON aliases (event_id);
-CREATE TABLE IF NOT EXISTS headline_keys (
-    date TEXT NOT NULL, key TEXT NOT NULL, event_id TEXT NOT NULL,
-    PRIMARY KEY (date, key, event_id));
-CREATE INDEX IF NOT EXISTS headline_keys_event ON headline_keys (event_id);
-CREATE TABLE IF NOT EXISTS related (
-    from_id TEXT NOT NULL, seq INTEGER NOT NULL, target TEXT NOT NULL,
-    title TEXT NOT NULL, topics TEXT NOT NULL, target_date TEXT NOT NULL,
-    title_key TEXT NOT NULL, PRIMARY KEY (from_id, seq));
-CREATE INDEX IF NOT EXISTS related_target ON related (target);
-CREATE INDEX IF NOT EXISTS related_title ON related (target_date, title_key);
-CREATE TABLE IF NOT EXISTS topics (
-    topic_key TEXT NOT NULL, topic TEXT NOT NULL, event_id TEXT NOT NULL, date TEXT,
-    PRIMARY KEY (topic_key, event_id));
-CREATE INDEX IF NOT EXISTS topics_event ON topics (event_id);
-CREATE TABLE IF NOT EXISTS stories (
-    story_key TEXT PRIMARY KEY, story TEXT NOT NULL, events INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS source_urls (url TEXT NOT NULL, event_id TEXT NOT NULL,
-    PRIMARY KEY (url, event_id));
-CREATE INDEX IF NOT EXISTS source_urls_event ON source_urls (event_id);
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY, date TEXT, title TEXT NOT NULL, publisher TEXT NOT NULL,
-    url TEXT NOT NULL, json TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS article_events (
-    article_id TEXT NOT NULL, event_id TEXT NOT NULL, how TEXT NOT NULL, score REAL NOT NULL,
-    PRIMARY KEY (article_id, event_id));
-CREATE INDEX IF NOT EXISTS article_events_event ON article_events (event_id);
-CREATE TABLE IF NOT EXISTS day_pages (id TEXT PRIMARY KEY, date TEXT NOT NULL, json TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, docs INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS article_terms (article_id TEXT PRIMARY KEY, terms TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS day_pages_date ON day_pages (date);
-"""
+CATALOG_NAME = "catalog.sqlite"
 
 
 def story_key(story: str) -> str:
@@ -79,11 +52,7 @@ def topic_key(topic: str) -> str:
 
 def event_headline_keys(event: Event) -> set[str]:
     """Keys a related link's title may have for this event (old titles carry the story)."""
-    keys = {headline_key(event.headline)}
-    if event.story:
-        keys.add(headline_key(event.story) + headline_key(event.headline))
-    keys.discard("")
-    return keys
+    return headline_keys(event.headline, event.story)
 
 
 def _iso(value: Any) -> str | None:
@@ -99,13 +68,43 @@ class Catalog:
         self.path = path
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        # Event ids put since a fresh catalog was created: a fresh build replaces an
+        # event only when its id comes twice (no deletes against unindexed tables).
+        self._fresh: set[str] | None = None
         if create:
-            self.conn.executescript(_TABLES)
+            # A fresh catalog belongs to a generation nobody reads until the build
+            # switches it in (``seal``), and a crash discards it: no journal, no syncs.
+            self.conn.execute("PRAGMA journal_mode=MEMORY")
+            self.conn.execute("PRAGMA synchronous=OFF")
+            self.conn.executescript(TABLES)
+            self.set_meta(catalog_layout=CATALOG_LAYOUT)
+            self._fresh = set()
+        else:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
         self.conn.close()
+
+    def create_indexes(self) -> None:
+        """The secondary indexes (a fresh catalog gets them after its bulk load)."""
+        for statement in INDEXES.split(";"):  # executescript would commit first
+            if statement.strip():
+                self.conn.execute(statement)
+        self._fresh = None
+
+    def seal(self) -> None:
+        """Make a freshly built catalog what readers and updates expect: indexed, in WAL
+        mode, and on disk (synced) before the build switches it in."""
+        self.create_indexes()
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        handle = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -133,43 +132,58 @@ class Catalog:
 
     def file_states(self) -> dict[str, tuple[int, int]]:
         """Each known file's (mtime_ns, size), to tell added, changed and removed files."""
-        rows = self.conn.execute("SELECT path, mtime_ns, size FROM files")
-        return {row["path"]: (row["mtime_ns"], row["size"]) for row in rows}
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: a 100,000-event archive has 124,000 files
+        rows = cursor.execute("SELECT path, mtime_ns, size FROM files")
+        return {path: (mtime_ns, size) for path, mtime_ns, size in rows}
 
     def file_rows(self, paths: Iterable[str]) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}
         for path in paths:
-            row = self.conn.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+            row = self.conn.execute("SELECT path, mtime_ns, size, kind, doc_id, date "
+                                    "FROM files WHERE path = ?", (path,)).fetchone()
             if row is not None:
                 found[path] = row
         return found
 
-    def put_file(self, path: str, mtime_ns: int, size: int, result: Document | Skip) -> None:
-        if isinstance(result, Skip):
-            kind, doc_id, day, data = "skip", None, None, {"reason": result.reason}
-        elif isinstance(result, Article):  # its text lives in the articles table already
-            kind, doc_id, day, data = "article", result.id, _iso(result.date), {"id": result.id}
-        else:
-            kind, doc_id, day, data = result.kind, result.id, _iso(result.date), result.to_dict()
-        self.conn.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (path, mtime_ns, size, kind, doc_id, day, json.dumps(data, ensure_ascii=False)),
-        )
+    def put_file(self, path: str, mtime_ns: int, size: int, result: Document | Skip,
+                 stored: bytes | None = None) -> None:
+        """One file's state and parse result (``stored``: its :func:`stored_result`)."""
+        self.put_files([(path, mtime_ns, size, result, stored)])
+
+    def put_files(
+        self, files: Iterable[tuple[str, int, int, Document | Skip, bytes | None]]
+    ) -> None:
+        rows = []
+        results = []
+        for path, mtime_ns, size, result, stored in files:
+            if isinstance(result, Skip):
+                kind, doc_id, day = "skip", None, None
+            else:
+                kind, doc_id, day = result.kind, result.id, _iso(result.date)
+            rows.append((path, mtime_ns, size, kind, doc_id, day))
+            results.append((path, stored if stored is not None else stored_result(result)))
+        # The states apart from the results: every update reads all the states.
+        self.conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.conn.executemany("INSERT OR REPLACE INTO parse_results VALUES (?, ?)", results)
 
     def delete_file(self, path: str) -> None:
         self.conn.execute("DELETE FROM files WHERE path = ?", (path,))
+        self.conn.execute("DELETE FROM parse_results WHERE path = ?", (path,))
 
     def parsed_on(self, day: str | None) -> list[Event | DayPage]:
         """The parsed event pages and day pages of one date, as stored at their last parse."""
         rows = self.conn.execute(
-            "SELECT result FROM files WHERE date IS ? AND kind IN ('event', 'day') ORDER BY path",
+            "SELECT r.result FROM files f JOIN parse_results r ON r.path = f.path "
+            "WHERE f.date IS ? AND f.kind IN ('event', 'day') ORDER BY f.path",
             (day,),
         )
-        return [document_from_dict(json.loads(row["result"])) for row in rows]  # type: ignore[misc]
+        return [document_from_dict(result_data(row["result"])) for row in rows]  # type: ignore[misc]
 
     def skips(self) -> list[Skip]:
-        rows = self.conn.execute("SELECT path, result FROM files WHERE kind = 'skip' ORDER BY path")
-        return [Skip(row["path"], json.loads(row["result"])["reason"]) for row in rows]
+        rows = self.conn.execute("SELECT f.path, r.result FROM files f JOIN parse_results r "
+                                 "ON r.path = f.path WHERE f.kind = 'skip' ORDER BY f.path")
+        return [Skip(row["path"], result_data(row["result"])["reason"]) for row in rows]
 
     def counts(self) -> dict[str, int]:
         """Documents by kind as the index holds them (events after assembly)."""
@@ -193,70 +207,108 @@ class Catalog:
         return [row["id"] for row in rows]
 
     def delete_event(self, event_id: str) -> None:
-        for table, column in (
-            ("events", "id"), ("aliases", "event_id"), ("headline_keys", "event_id"),
-            ("related", "from_id"), ("topics", "event_id"), ("source_urls", "event_id"),
-        ):
-            self.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (event_id,))
-        self.conn.execute("DELETE FROM article_events WHERE event_id = ?", (event_id,))
+        self.delete_events([event_id])
 
-    def put_event(self, event: Event, seq: int) -> None:
-        self.delete_event(event.id)
-        day = _iso(event.date)
-        execute = self.conn.execute
-        execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (event.id, day, seq, event.headline, event.story, story_key(event.story),
-             json.dumps(event.topics, ensure_ascii=False), int(event.from_day_page),
-             json.dumps(event.to_dict(), ensure_ascii=False)),
-        )
-        for alias in event.aliases:
-            if alias != event.id:
-                execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (alias, event.id))
-        for key in event_headline_keys(event):
-            execute("INSERT OR IGNORE INTO headline_keys VALUES (?, ?, ?)",
-                    (day or "", key, event.id))
-        for seq_no, link in enumerate(event.related):
-            target_day = date_from_id(link.target)
-            execute(
-                "INSERT INTO related VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event.id, seq_no, link.target, link.title,
-                 json.dumps(link.topics, ensure_ascii=False),
-                 target_day.isoformat() if target_day else "", headline_key(link.title)),
+    def delete_events(self, event_ids: Iterable[str]) -> None:
+        ids = [(event_id,) for event_id in event_ids]
+        nums = [(event_num(event_id),) for (event_id,) in ids]
+        many = self.conn.executemany
+        for table, column in (("events", "id"), ("aliases", "event_id"),
+                              ("topics", "event_id"), ("article_events", "event_id")):
+            many(f"DELETE FROM {table} WHERE {column} = ?", ids)
+        for table in ("event_nums", "headline_keys", "related_keys", "source_urls"):
+            many(f"DELETE FROM {table} WHERE num = ?", nums)
+
+    def put_event(self, event: Event, seq: int, data: str | None = None) -> None:
+        """Store (or replace) one assembled event; ``data`` is its JSON if already made."""
+        self.put_events([(event, seq, data)])
+
+    def put_events(self, events: Iterable[tuple[Event, int, str | None]]) -> None:
+        """:meth:`put_event` for many events at once (the last of a repeated id wins)."""
+        batch = list(events)
+        last = {event.id: n for n, (event, _, _) in enumerate(batch)}
+        batch = [item for n, item in enumerate(batch) if last[item[0].id] == n]
+        if self._fresh is None:
+            self.delete_events(last)
+        else:
+            self.delete_events([event_id for event_id in last if event_id in self._fresh])
+            self._fresh.update(last)
+        rows: dict[str, list[tuple[Any, ...]]] = {
+            "events": [], "nums": [], "aliases": [], "heads": [], "related": [], "topics": [],
+            "urls": []}
+        for event, seq, data in batch:
+            day = _iso(event.date)
+            num = event_num(event.id)
+            rows["events"].append((
+                event.id, day, seq, event.headline, event.story, story_key(event.story),
+                json.dumps(event.topics, ensure_ascii=False), int(event.from_day_page),
+                data if data is not None else json.dumps(event.to_dict(), ensure_ascii=False)))
+            rows["nums"].append((num, event.id))
+            rows["aliases"] += [(alias, event.id) for alias in event.aliases if alias != event.id]
+            rows["heads"] += [(title_hash(day or "", key), num)
+                              for key in event_headline_keys(event)]
+            rows["related"] += [(key, num) for link in event.related for key in link_hashes(link)]
+            rows["topics"] += [(topic_key(topic), topic, event.id, day) for topic in event.topics]
+            rows["urls"] += [(url_hash(s.url), num) for s in event.sources if s.url]
+        many = self.conn.executemany
+        many("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["events"])
+        many("INSERT OR REPLACE INTO event_nums VALUES (?, ?)", rows["nums"])
+        many("INSERT OR REPLACE INTO aliases VALUES (?, ?)", rows["aliases"])
+        many("INSERT OR IGNORE INTO headline_keys VALUES (?, ?)", rows["heads"])
+        many("INSERT OR IGNORE INTO related_keys VALUES (?, ?)", rows["related"])
+        many("INSERT OR IGNORE INTO topics VALUES (?, ?, ?, ?)", rows["topics"])
+        many("INSERT OR IGNORE INTO source_urls VALUES (?, ?)", rows["urls"])
+
+    def refresh_stories(self, keys: Iterable[str] | None = None) -> None:
+        """Recount the stories table from the events: all of it, or only ``keys``."""
+        if keys is None:
+            self.conn.execute("DELETE FROM stories")
+            self.conn.execute(
+                "INSERT INTO stories SELECT story_key, min(story), count(*) FROM events "
+                "WHERE story_key != '' GROUP BY story_key"
             )
-        for topic in event.topics:
-            execute("INSERT OR IGNORE INTO topics VALUES (?, ?, ?, ?)",
-                    (topic_key(topic), topic, event.id, day))
-        for source in event.sources:
-            if source.url:
-                execute("INSERT OR IGNORE INTO source_urls VALUES (?, ?)", (source.url, event.id))
-
-    def refresh_stories(self) -> None:
-        """Recount the stories table from the events (cheap: one grouped scan)."""
-        self.conn.execute("DELETE FROM stories")
-        self.conn.execute(
+            return
+        # Counted from the events_story index alone, which holds the story too.
+        chosen = [(key,) for key in sorted(set(keys)) if key]
+        self.conn.executemany("DELETE FROM stories WHERE story_key = ?", chosen)
+        self.conn.executemany(
             "INSERT INTO stories SELECT story_key, min(story), count(*) FROM events "
-            "WHERE story_key != '' GROUP BY story_key"
-        )
+            "WHERE story_key = ?1 GROUP BY story_key", chosen)
+
+    def _events_by_num(self, table: str, hashes: Iterable[int]) -> list[sqlite3.Row]:
+        """The events a hashed lookup table names for any of ``hashes`` (candidates)."""
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        return self.conn.execute(
+            "SELECT e.id, e.date, e.headline, e.story, e.json FROM events e WHERE e.id IN "
+            f"(SELECT n.id FROM event_nums n WHERE n.num IN (SELECT num FROM {table} "
+            f"WHERE hash IN ({marks})))", wanted).fetchall()
 
     def linking_to(self, event: Event) -> list[str]:
         """Events whose related links name this event: by id, alias, or date and title."""
-        keys = [event.id, *event.aliases]
-        marks = ",".join("?" * len(keys))
-        found = {row[0] for row in self.conn.execute(
-            f"SELECT from_id FROM related WHERE target IN ({marks})", keys)}
-        if event.date is not None:
-            titles = sorted(event_headline_keys(event))
-            marks = ",".join("?" * len(titles))
-            found |= {row[0] for row in self.conn.execute(
-                f"SELECT from_id FROM related WHERE target_date = ? AND title_key IN ({marks})",
-                [event.date.isoformat(), *titles])}
+        names = {event.id, *event.aliases}
+        day = event.date
+        titles = event_headline_keys(event) if day is not None else set()
+        found = set()
+        for row in self._events_by_num("related_keys", related_hashes(event)):
+            for link in json.loads(row["json"]).get("related", []):
+                target = link["target"]
+                if target in names or (titles and date_from_id(target) == day
+                                       and headline_key(link["title"]) in titles):
+                    found.add(row["id"])
+                    break
         found.discard(event.id)
         return sorted(found)
 
     def event_ids_with_source_url(self, url: str) -> list[str]:
-        rows = self.conn.execute("SELECT event_id FROM source_urls WHERE url = ?", (url,))
-        return [row["event_id"] for row in rows]
+        if not url:
+            return []
+        return sorted(
+            row["id"] for row in self._events_by_num("source_urls", [url_hash(url)])
+            if any(source["url"] == url for source in json.loads(row["json"]).get("sources", []))
+        )
 
     def event_json(self, event_id: str) -> str | None:
         row = self.conn.execute("SELECT json FROM events WHERE id = ?", (event_id,)).fetchone()
@@ -276,11 +328,10 @@ class Catalog:
         key = headline_key(title)
         if not key:
             return None
-        row = self.conn.execute(
-            "SELECT event_id FROM headline_keys WHERE date = ? AND key = ? ORDER BY event_id",
-            (day, key),
-        ).fetchone()
-        return row["event_id"] if row else None
+        found = [row["id"] for row in self._events_by_num("headline_keys", [title_hash(day, key)])
+                 if (row["date"] or "") == day
+                 and key in headline_keys(row["headline"], row["story"])]
+        return min(found) if found else None
 
     # articles and day pages ---------------------------------------------
 
@@ -365,3 +416,37 @@ class Catalog:
 
     def vocabulary(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT word, docs FROM vocabulary").fetchall())
+
+    # Reads for the app ------------------------------------------------------
+
+    def nearest_in_story(self, key: str, event_id: str, day: str, limit: int) -> list[str]:
+        """Up to ``limit`` other events of story ``key`` nearest in date to ``day`` (ISO),
+        in date order: two top-``limit`` reads of the story index, one each side."""
+        side = ("SELECT * FROM (SELECT id, date, seq FROM events WHERE story_key = ? "
+                "AND id != ? AND date {} ? ORDER BY date {} LIMIT ?)")
+        rows = self.conn.execute(
+            f"SELECT id FROM (SELECT * FROM ({side.format('>=', 'ASC')} UNION ALL "
+            f"{side.format('<', 'DESC')}) ORDER BY abs(julianday(date) - julianday(?)), date "
+            "LIMIT ?) ORDER BY date, seq",
+            (key, event_id, day, limit, key, event_id, day, limit, day, limit),
+        )
+        return [row[0] for row in rows]
+
+    def nearest_with_topic(self, key: str, event_id: str, day: str, limit: int) -> list[str]:
+        """Up to ``limit`` other events with topic ``key``, nearest in date to ``day`` (ISO)
+        first, then earlier first; undated ones last. Two top-``limit`` reads, one each
+        side of ``day``, instead of sorting every event of a topic that may have thousands."""
+        side = ("SELECT * FROM (SELECT event_id, date FROM topics WHERE topic_key = ? "
+                "AND event_id != ? AND date {} ? ORDER BY date {} LIMIT ?)")
+        rows = self.conn.execute(
+            f"SELECT event_id FROM ({side.format('>=', 'ASC')} UNION ALL "
+            f"{side.format('<', 'DESC')}) ORDER BY abs(julianday(date) - julianday(?)), date "
+            "LIMIT ?",
+            (key, event_id, day, limit, key, event_id, day, limit, day, limit),
+        )
+        found = [row[0] for row in rows]
+        if len(found) < limit:
+            found += [row[0] for row in self.conn.execute(
+                "SELECT event_id FROM topics WHERE topic_key = ? AND event_id != ? "
+                "AND date IS NULL ORDER BY event_id LIMIT ?", (key, event_id, limit - len(found)))]
+        return found

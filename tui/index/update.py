@@ -5,6 +5,10 @@ touch are reassembled, from the stored parse results of that date's other files.
 Whoosh is committed first, then the catalog in one transaction (see ``builder``); the
 catalog records the Whoosh generation it matches (``whoosh_generation``), so readers and
 the next build can tell an update caught between its two commits.
+
+A fresh build fills the catalog of its new generation while Whoosh indexes: the
+catalog's rows are written in the gaps while the multiprocessing writer's workers are
+busy, in a transaction committed only after Whoosh, so nothing changes for a reader.
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ from whoosh.index import Index
 
 from tui.assembly import assemble_day
 from tui.index.articles import ArticleLinker
-from tui.index.catalog import Catalog
+from tui.index.catalog import Catalog, stored_result, story_key
 from tui.index.documents import day_document, spelling_words, whoosh_fields
 from tui.index.schema import SCHEMA_VERSION
 from tui.model import Article, DayPage, Document, Event, Skip, document_from_dict
 from tui.parsers import parse_file
 
 Progress = Callable[[int, int, str], None]
+Parsed = tuple[Document | Skip, bytes | None]
 
 
 @dataclass(slots=True)
@@ -59,11 +64,17 @@ class Change:
     procs: int = 1  # parse in this many processes (forks: never from inside the app)
 
     def diff(self) -> tuple[list[str], list[str], list[str]]:
-        added = sorted(set(self.files) - set(self.known))
-        removed = sorted(set(self.known) - set(self.files))
-        changed = sorted(p for p in set(self.files) & set(self.known)
-                         if self.files[p] != self.known[p])
-        return added, changed, removed
+        known = self.known
+        added: list[str] = []
+        changed: list[str] = []
+        for path, state in self.files.items():
+            before = known.get(path)
+            if before is None:
+                added.append(path)
+            elif before != state:
+                changed.append(path)
+        removed = [path for path in known if path not in self.files]
+        return sorted(added), sorted(changed), sorted(removed)
 
 
 def _date_key(doc: Event | DayPage) -> str | None:
@@ -72,22 +83,45 @@ def _date_key(doc: Event | DayPage) -> str | None:
 
 PARALLEL_PARSE_MIN = 2_000
 RELINK_SHARED_TERMS = 2
+# Documents handed to Whoosh between two steps of catalog work in a fresh build.
+CATALOG_STEP_DOCS = 64
+_CATALOG_BATCH = 500
 
 
-def _parse_one(archive: Path, path: str) -> Document | Skip:
-    return parse_file(archive / path, archive)
+def _parse_one(archive: Path, path: str) -> Parsed:
+    """Parse one file and make the catalog's stored form of it (in a worker process)."""
+    result = parse_file(archive / path, archive)
+    return result, stored_result(result)
 
 
-def _parsed(change: Change, paths: list[str]) -> Iterator[tuple[str, Document | Skip]]:
+def _parsed(change: Change, paths: list[str]) -> Iterator[tuple[str, Parsed]]:
     """Each path with its parse result, in order; in a process pool when it pays."""
     if change.procs <= 1 or len(paths) < PARALLEL_PARSE_MIN:
         for path in paths:
-            yield path, parse_file(change.archive / path, change.archive)
+            yield path, (parse_file(change.archive / path, change.archive), None)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=change.procs, mp_context=context) as pool:
         results = pool.map(partial(_parse_one, change.archive), paths, chunksize=200)
         yield from zip(paths, results, strict=True)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What one update writes: documents for Whoosh, rows for the catalog."""
+
+    results: dict[str, Document | Skip]
+    stored: dict[str, bytes | None]
+    old_rows: dict[str, Any]
+    new_events: dict[str | None, list[Event]]
+    event_json: dict[str, str]
+    rewritten: set[str]
+    gone_events: set[str]
+    relink: set[str]
+    story_keys: set[str]
+    fresh_docs: list[Article | DayPage]
+    writes: list[Document]
+    search_deletes: list[str]
 
 
 def apply_changes(
@@ -101,12 +135,14 @@ def apply_changes(
     report = BuildReport(added=added, changed=changed, removed=removed)
     to_parse = added + changed
     results: dict[str, Document | Skip] = {}
+    stored: dict[str, bytes | None] = {}
     estimate = len(to_parse) * 2
-    for done, (path, result) in enumerate(_parsed(change, to_parse), 1):
+    for done, (path, (result, blob)) in enumerate(_parsed(change, to_parse), 1):
         if isinstance(result, Skip):
             result = Skip(path, result.reason)
             report.skips.append(result)
         results[path] = result
+        stored[path] = blob
         if progress is not None:
             progress(done, estimate, path)
     report.parsed = to_parse
@@ -114,7 +150,38 @@ def apply_changes(
         report.counts = catalog.counts()
         return report
 
-    old_rows = catalog.file_rows(changed + removed)
+    plan = _plan(catalog, change, results, stored, removed)
+    if change.fresh:
+        # The new generation is nobody's until it is switched in: its catalog fills
+        # while Whoosh indexes, and commits after Whoosh as an update's does.
+        with catalog.transaction():
+            steps = _catalog_steps(catalog, change, plan, removed)
+            whoosh_generation, words = _write_search_index(ix, change, plan, writer_args,
+                                                           progress, len(to_parse), steps)
+            for _ in steps:
+                pass
+            catalog.create_indexes()
+            _finish_catalog(ix, catalog, change, plan, words, whoosh_generation, report)
+        return report
+    whoosh_generation, words = _write_search_index(ix, change, plan, writer_args, progress,
+                                                   len(to_parse), None)
+    with catalog.transaction():
+        for _ in _catalog_steps(catalog, change, plan, removed):
+            pass
+        _finish_catalog(ix, catalog, change, plan, words, whoosh_generation, report)
+    return report
+
+
+def _plan(
+    catalog: Catalog,
+    change: Change,
+    results: dict[str, Document | Skip],
+    stored: dict[str, bytes | None],
+    removed: list[str],
+) -> _Plan:
+    """Reassemble the touched dates and decide what to write and delete."""
+    changed = [path for path in results if path in change.known]
+    old_rows = {} if change.fresh else catalog.file_rows(changed + removed)
     touched = set(changed) | set(removed)
     dates: set[str | None] = set()
     for row in old_rows.values():
@@ -125,34 +192,47 @@ def apply_changes(
         if isinstance(result, Event | DayPage):
             dates.add(_date_key(result))
             pages_by_date[_date_key(result)].append(result)
-    for day in dates:
-        for doc in catalog.parsed_on(day):
-            if doc.id not in touched:
-                pages_by_date[day].append(doc)
+    stored_events: dict[str, tuple[int, str]] = {}
+    story_keys: set[str] = set()
+    if not change.fresh:
+        for day in dates:
+            for doc in catalog.parsed_on(day):
+                if doc.id not in touched:
+                    pages_by_date[day].append(doc)
+            stored_events.update(catalog.events_stored_on(day))
 
-    stored: dict[str, tuple[int, str]] = {}
-    for day in dates:
-        stored.update(catalog.events_stored_on(day))
-    old_event_ids = set(stored)
     new_events: dict[str | None, list[Event]] = {}
     for day in sorted(dates, key=lambda d: d or ""):
         docs = pages_by_date.get(day, [])
         pages = sorted((d for d in docs if isinstance(d, Event)), key=lambda d: d.id)
         day_pages = sorted((d for d in docs if isinstance(d, DayPage)), key=lambda d: d.id)
         new_events[day] = assemble_day(pages, day_pages) if docs else []
-    new_event_ids = {e.id for events in new_events.values() for e in events}
+    # Each event's JSON is made once: to compare with the stored one, then to store.
     # An event reassembled exactly as stored (same text, same place in its day) is
     # neither rewritten nor relinked: a 1,000-file update touches about 1,000 dates
     # and so reassembles ten times as many events as it changes.
-    rewritten = {event.id for events in new_events.values()
-               for seq, event in enumerate(events)
-               if stored.get(event.id) != (seq, json.dumps(event.to_dict(), ensure_ascii=False))}
-    relink = catalog.articles_linked_to((old_event_ids - new_event_ids) | rewritten)
+    event_json: dict[str, str] = {}
+    rewritten: set[str] = set()
+    for events in new_events.values():
+        for seq, event in enumerate(events):
+            data = event_json[event.id] = json.dumps(event.to_dict(), ensure_ascii=False)
+            if stored_events.get(event.id) != (seq, data):
+                rewritten.add(event.id)
+                story_keys.add(event.story)
+    gone_events = set(stored_events) - set(event_json)
+    # Only a deleted or rewritten event can change a story's count or name.
+    story_keys.update(str(json.loads(stored_events[event_id][1]).get("story", ""))
+                      for event_id in (gone_events | rewritten) & stored_events.keys())
+    relink = set() if change.fresh else catalog.articles_linked_to(gone_events | rewritten)
+
     # One search document per date for its day pages (index.md and README.md alike);
-    # every other day page id of a touched date leaves the search index.
+    # every other day page id of such a date leaves the search index. Only dates whose
+    # day pages changed get theirs again: an event page added to a date leaves it as it was.
     day_docs: list[DayPage] = []
     day_ids = {row["doc_id"] for row in old_rows.values() if row["kind"] == "day" and row["doc_id"]}
-    for day in dates:
+    day_dates = {row["date"] for row in old_rows.values() if row["kind"] == "day"}
+    day_dates.update(_date_key(doc) for doc in results.values() if isinstance(doc, DayPage))
+    for day in day_dates:
         of_day = [d for d in pages_by_date.get(day, []) if isinstance(d, DayPage)]
         day_ids.update(page.id for page in of_day)
         if of_day:
@@ -167,69 +247,112 @@ def apply_changes(
     writes: list[Document] = [e for events in new_events.values() for e in events
                               if e.id in rewritten]
     writes += fresh_articles + day_docs
-    total = len(to_parse) + len(writes)
+    return _Plan(
+        results=results, stored=stored, old_rows=old_rows, new_events=new_events,
+        event_json=event_json, rewritten=rewritten, gone_events=gone_events, relink=relink,
+        story_keys={story_key(story) for story in story_keys}, fresh_docs=fresh_docs,
+        writes=writes,
+        search_deletes=[] if change.fresh else sorted(gone_events | gone_docs),
+    )
+
+
+def _write_search_index(
+    ix: Index,
+    change: Change,
+    plan: _Plan,
+    writer_args: dict[str, Any],
+    progress: Progress | None,
+    parsed: int,
+    steps: Iterator[None] | None,
+) -> tuple[int, Counter[str]]:
+    """Write and commit the Whoosh side; between documents, advance ``steps``."""
+    total = parsed + len(plan.writes)
     words: Counter[str] = Counter()
     writer = ix.writer(**writer_args)
     try:
-        for doc_id in [] if change.fresh else sorted((old_event_ids - new_event_ids) | gone_docs):
+        for doc_id in plan.search_deletes:
             writer.delete_by_term("id", doc_id)
-        for done, doc in enumerate(writes, len(to_parse) + 1):
-            fields = whoosh_fields(doc)
+        add = writer.add_document if change.fresh else writer.update_document
+        for done, doc in enumerate(plan.writes, parsed + 1):
+            add(**whoosh_fields(doc))
             words.update(spelling_words(doc))
-            if change.fresh:
-                writer.add_document(**fields)
-            else:
-                writer.update_document(**fields)
+            if steps is not None and done % CATALOG_STEP_DOCS == 0:
+                next(steps, None)
             if progress is not None:
                 progress(done, total, doc.id)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    whoosh_generation = ix.latest_generation()
+    return ix.latest_generation(), words
 
-    with catalog.transaction():
-        for path in removed:
-            catalog.delete_file(path)
-        for path, result in results.items():
-            mtime_ns, size = change.files[path]
-            catalog.put_file(path, mtime_ns, size, result)
-        for event_id in old_event_ids - new_event_ids:
-            catalog.delete_event(event_id)
-        for events in new_events.values():
-            for seq, event in enumerate(events):
-                if event.id in rewritten:
-                    catalog.put_event(event, seq)
-        for row in old_rows.values():
-            if row["kind"] == "article" and row["doc_id"]:
-                catalog.delete_article(row["doc_id"])
-            elif row["kind"] == "day" and row["doc_id"]:
-                catalog.delete_day_page(row["doc_id"])
-        articles: dict[str, Article] = {}
-        for doc in fresh_docs:
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), _CATALOG_BATCH):
+        yield items[start:start + _CATALOG_BATCH]
+
+
+def _catalog_steps(
+    catalog: Catalog, change: Change, plan: _Plan, removed: list[str]
+) -> Iterator[None]:
+    """The catalog's share of an update, a batch of rows per step (same order as ever:
+    removed files, parse results, events, then articles and day pages)."""
+    for path in removed:
+        catalog.delete_file(path)
+    files = [(path, *change.files[path], result, plan.stored.get(path))
+             for path, result in plan.results.items()]
+    for batch in _batches(files):
+        catalog.put_files(batch)
+        yield
+    catalog.delete_events(sorted(plan.gone_events))
+    events = [(event, seq, plan.event_json[event.id])
+              for events in plan.new_events.values()
+              for seq, event in enumerate(events) if event.id in plan.rewritten]
+    for batch in _batches(events):
+        catalog.put_events(batch)
+        yield
+    for row in plan.old_rows.values():
+        if row["kind"] == "article" and row["doc_id"]:
+            catalog.delete_article(row["doc_id"])
+        elif row["kind"] == "day" and row["doc_id"]:
+            catalog.delete_day_page(row["doc_id"])
+    for batch in _batches(plan.fresh_docs):
+        for doc in batch:
             if isinstance(doc, Article):
                 catalog.put_article(doc)
-                articles[doc.id] = doc
             else:
                 catalog.put_day_page(doc)
-        changed_events = [] if change.fresh else [
-            e for v in new_events.values() for e in v if e.id in rewritten]
-        _link_articles(ix, catalog, articles, relink, changed_events)
-        catalog.refresh_stories()
-        catalog.add_words(words)
-        report.counts = catalog.counts()
-        catalog.set_meta(
-            schema_version=SCHEMA_VERSION,
-            archive=str(change.archive),
-            complete=1,
-            events=report.counts["event"],
-            articles=report.counts["article"],
-            day_pages=report.counts["day"],
-            skipped=report.counts["skipped"],
-            built_at=f"{time.time():.0f}",
-            whoosh_generation=whoosh_generation,
-        )
-    return report
+        yield
+
+
+def _finish_catalog(
+    ix: Index,
+    catalog: Catalog,
+    change: Change,
+    plan: _Plan,
+    words: Counter[str],
+    whoosh_generation: int,
+    report: BuildReport,
+) -> None:
+    """Article links, stories, vocabulary and meta: the last of the catalog transaction."""
+    articles = {doc.id: doc for doc in plan.fresh_docs if isinstance(doc, Article)}
+    changed_events = [] if change.fresh else [
+        e for v in plan.new_events.values() for e in v if e.id in plan.rewritten]
+    _link_articles(ix, catalog, articles, plan.relink, changed_events)
+    catalog.refresh_stories(None if change.fresh else plan.story_keys)
+    catalog.add_words(words)
+    report.counts = catalog.counts()
+    catalog.set_meta(
+        schema_version=SCHEMA_VERSION,
+        archive=str(change.archive),
+        complete=1,
+        events=report.counts["event"],
+        articles=report.counts["article"],
+        day_pages=report.counts["day"],
+        skipped=report.counts["skipped"],
+        built_at=f"{time.time():.0f}",
+        whoosh_generation=whoosh_generation,
+    )
 
 
 def _link_articles(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from tui.links import date_from_id, normalize_target, split_link
 from tui.model import Event, RelatedLink, Skip, Source
@@ -203,6 +204,21 @@ def split_topics_text(text: str) -> list[str]:
 
     Only the first :data:`TOPICS_TEXT_LIMIT` characters are read.
     """
+    if len(text) > _CACHED_TOPICS_TEXT:
+        return _split_topics_text(text)
+    return list(_cached_topics(text))
+
+
+# The same few context lines recur on page after page: each is cleaned once.
+_CACHED_TOPICS_TEXT = 500
+
+
+@lru_cache(maxsize=8192)
+def _cached_topics(text: str) -> tuple[str, ...]:
+    return tuple(_split_topics_text(text))
+
+
+def _split_topics_text(text: str) -> list[str]:
     text = clean_wiki_text(text[:TOPICS_TEXT_LIMIT]).strip().rstrip("_").strip()
     return split_topics(text)
 

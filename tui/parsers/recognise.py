@@ -58,6 +58,9 @@ _PROSE_LINE = re.compile(rf"\n[^\S\n]*+(?!{_NOT_TEXT}|{_LIST_START})[^ \n]*+ [^ 
 
 def document_id(path: Path, root: Path) -> str:
     """The path relative to the archive root with ``/`` separators."""
+    text, prefix = str(path), str(root)
+    if os.sep == "/" and text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == "/":
+        return text[len(prefix) + 1:]  # what relative_to gives, without pathlib's cost
     try:
         relative = path.relative_to(root)
     except ValueError:
@@ -76,10 +79,11 @@ def parse_file(path: Path, root: Path) -> Document | Skip:
     """
     doc_id = document_id(path, root)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return Skip(doc_id, f"too large ({size / _MEGABYTE:.0f} MB)")
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                return Skip(doc_id, f"too large ({size / _MEGABYTE:.0f} MB)")
+            data = handle.read()
     except OSError as error:
         return Skip(doc_id, f"cannot be read ({error.strerror or error})")
     try:
