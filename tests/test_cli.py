@@ -76,10 +76,11 @@ def test_import_is_light() -> None:
 def test_no_command_opens_the_app(where: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import tui.app
 
-    opened: list[tuple[Path, Path]] = []
-    monkeypatch.setattr(tui.app, "run_app", lambda archive, index: opened.append((archive, index)))
+    opened: list[tuple[Path, Path, tuple[str, ...]]] = []
+    monkeypatch.setattr(tui.app, "run_app", lambda archive, index, notes=(): opened.append(
+        (archive, index, tuple(notes))))
     assert main(where) == 0
-    assert opened == [(Path(where[1]), Path(where[3]))]
+    assert opened == [(Path(where[1]), Path(where[3]), ())]
 
 
 def test_index_full_then_incremental(where: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -291,3 +292,18 @@ def test_show_markup_in_archive_text_stays_text(tmp_path: Path, seeds_dir: Path,
     capsys.readouterr()
     assert main(["show", *where, "news/2011/11/13/markup.md"]) == 0
     assert "[bold]Rich[/bold] markup [link=x]stays[/link] text." in capsys.readouterr().out
+
+
+def test_the_app_is_told_when_the_index_moved_to_the_user_cache(
+        tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import tui.app
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    opened: list[tuple[str, ...]] = []
+    monkeypatch.setattr(tui.app, "run_app",
+                        lambda archive, index, notes=(): opened.append(tuple(notes)))
+    assert main(["--archive", str(seeds_dir), "--index", str(blocker / "index")]) == 0
+    assert len(opened) == 1 and f"using {fallback_index(seeds_dir)}" in opened[0][0]
+    assert opened[0][0] in capsys.readouterr().err

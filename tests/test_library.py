@@ -202,3 +202,44 @@ def test_is_stale_and_refresh_after_update(tmp_path: Path, seeds_dir: Path) -> N
     assert library.search("earthquake").total == 0
     assert library.years() == [(2011, 4)]
     library.close()
+
+
+def test_freshness_is_checked_in_a_child_process(tmp_path: Path, seeds_dir: Path) -> None:
+    from tui.freshness import FreshnessUnknown, changed_in_child
+
+    archive = make_archive(tmp_path / "archive", seeds_dir)
+    build_index(archive, tmp_path / "index")
+    assert changed_in_child(tmp_path / "index", archive) is False
+    os.utime(archive / QUAKE, ns=(5, 5))
+    assert changed_in_child(tmp_path / "index", archive) is True
+    with pytest.raises(FreshnessUnknown, match="no index"):
+        changed_in_child(tmp_path / "nothing", archive)
+
+
+def test_nearest_events_of_a_topic_and_a_story(tmp_path: Path) -> None:
+    from tui.index.catalog import Catalog
+
+    catalog = Catalog(tmp_path / CATALOG_NAME, create=True)
+    start = date(2020, 1, 1)
+    days = [0, 1, 2, 10, 11, 30, 31, 60]
+    for seq, offset in enumerate(days):
+        day = start.fromordinal(start.toordinal() + offset)
+        catalog.put_event(Event(id=f"e{offset}", date=day, headline=f"Event {offset}",
+                                story="Long story", topics=["Chile"]), seq)
+    catalog.put_event(Event(id="undated", date=None, headline="Undated",
+                            story="Long story", topics=["Chile"]), 99)
+    anchor = "2020-01-11"  # day 10
+    assert catalog.nearest_with_topic("chile", "e10", anchor, 3) == ["e11", "e2", "e1"]
+    assert catalog.nearest_with_topic("chile", "e10", anchor, 20)[-1] == "undated"
+    assert catalog.nearest_in_story("long story", "e10", anchor, 3) == ["e1", "e2", "e11"]
+    assert catalog.nearest_in_story("long story", "e60", "2020-03-01", 2) == ["e30", "e31"]
+    catalog.close()
+
+
+def test_years_match_the_events_of_each_year(lib: Library) -> None:
+    counted: dict[int, int] = {}
+    for year, _ in lib.years():
+        for month, _ in lib.months(year):
+            for day, _ in lib.days(year, month):
+                counted[year] = counted.get(year, 0) + len(lib.events_on(day))
+    assert lib.years() == sorted(counted.items()) and lib.years()

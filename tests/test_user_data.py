@@ -78,3 +78,15 @@ def test_unwritable_directory_is_reported_not_raised(tmp_path: Path) -> None:
     data = UserData(blocker / "inside")
     data.toggle_bookmark(MARK)
     assert data.problems and "Could not save" in data.problems[-1]
+
+
+def test_writing_behind_keeps_the_newest_of_each_file_once_flushed(tmp_path: Path) -> None:
+    data = UserData(tmp_path, write_behind=True)
+    for number in range(30):
+        data.set_state(last={"kind": "day", "ref": f"2011-11-{number + 1:02d}"})
+    data.toggle_bookmark(MARK)
+    data.flush()
+    again = UserData(tmp_path)
+    assert again.state["last"]["ref"] == "2011-11-30"
+    assert again.bookmarks == [MARK]
+    assert not list(tmp_path.glob(".*.tmp"))

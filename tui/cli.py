@@ -106,7 +106,7 @@ def _run(argv: list[str]) -> int:
         return _show(args, where)
     from tui.app import run_app
 
-    run_app(where.archive, where.index)
+    run_app(where.archive, where.index, notes=where.notes)  # shown again in the app
     return 0
 
 

@@ -1,9 +1,10 @@
 """The query layer: timeline, documents, links and search over one built index.
 
 Used by the CLI and the app alike. Thread-safe: each thread gets its own SQLite
-connection and Whoosh searcher, reused while the index is unchanged and reopened
-when a build commits or switches generation. Returns model
-documents and small frozen dataclasses, never Whoosh objects.
+connection (``tui.open_index``), and the threads take turns with one Whoosh searcher;
+both are reopened when a build commits or switches generation. Returns model
+documents and small frozen dataclasses, never Whoosh objects. The link graph is in
+``tui.neighbours``, the check for archive changes in ``tui.freshness``.
 """
 
 from __future__ import annotations
@@ -11,38 +12,34 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.idsets import BitSet
 from whoosh.searching import Searcher
 
-from tui.index.catalog import CATALOG_NAME, Catalog, story_key, topic_key
-from tui.index.lock import writer_active
-from tui.index.schema import SCHEMA_VERSION
-from tui.index.store import (
-    WHOOSH_DIR,
-    IndexDamaged,
-    IndexMissing,
-    IndexOutdated,
-    current_generation,
-    pointer_state,
-    whoosh_step,
-)
+from tui.freshness import archive_changed
+from tui.index.catalog import Catalog, story_key, topic_key
+from tui.index.store import IndexDamaged, IndexMissing, current_generation, pointer_state
 from tui.links import date_from_id, normalize_target
 from tui.model import Article, DayPage, Event, document_from_dict
+from tui.neighbours import neighbours_of
+from tui.open_index import OpenIndex
 from tui.search import TIME_LIMIT, SearchResults, Vocabulary, run_search
+from tui.search_sources import hit_topics, running_texts
 from tui.summaries import (
+    SUMMARY_COLUMNS,
     ArticleSummary,
     DayView,
     EventSummary,
     LibraryStats,
     Neighbours,
     RelatedItem,
+    day_of,
+    summary_from_row,
 )
 
 __all__ = [
@@ -50,73 +47,7 @@ __all__ = [
     "RelatedItem",
 ]
 
-SHARED_TOPIC_CAP = 8
-SAME_STORY_CAP = 100
 MORE_LIKE_THIS = 8
-# How long opening the index waits for a running update to commit its catalog.
-CATCH_UP_WAIT = 10.0
-
-
-_SUMMARY_COLUMNS = "id, date, headline, story, topics"
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _summary(row: sqlite3.Row) -> EventSummary:
-    return EventSummary(row["id"], _day(row["date"]), row["headline"], row["story"],
-                        tuple(json.loads(row["topics"])))
-
-
-class _ThreadState:
-    """One thread's catalog connection and handle on the Whoosh index (not a searcher:
-    the library shares one, see ``Library._searching``)."""
-
-    def __init__(self, generation: Path, fingerprint: tuple[int, int] | None) -> None:
-        self.generation = generation
-        self.fingerprint = fingerprint
-        self.vocabulary: tuple[str, Vocabulary] | None = None
-        self.owner = threading.current_thread()
-        try:
-            self.catalog = Catalog(generation / CATALOG_NAME)
-            meta = self.catalog.meta()
-        except (OSError, sqlite3.Error) as exc:
-            raise IndexDamaged(f"the catalog in {generation} cannot be read ({exc})") from None
-        if meta.get("schema_version") != str(SCHEMA_VERSION):
-            self.catalog.close()
-            raise IndexOutdated(
-                f"the index in {generation.parent} has schema version "
-                f"{meta.get('schema_version')}, this Chronicle needs {SCHEMA_VERSION}; rebuild it"
-            )
-        self.meta = meta
-        try:
-            self.index = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
-        except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises means damaged
-            self.catalog.close()
-            raise IndexDamaged(f"the search index in {generation} cannot be read ({exc})") from None
-        if not self._catalog_caught_up():
-            self.close()
-            raise IndexDamaged(
-                f"the last update of the index in {generation.parent} was interrupted "
-                "between the search index and the catalog; `chronicle index` finishes it"
-            )
-
-    def in_step(self) -> bool:
-        """Whether the catalog matches the newest Whoosh commit (see ``whoosh_step``)."""
-        return whoosh_step(self.catalog.meta(), self.index.latest_generation()) == "same"
-
-    def _catalog_caught_up(self) -> bool:
-        """True when the catalog matches Whoosh, waiting while a writer finishes its update."""
-        deadline = time.monotonic() + CATCH_UP_WAIT
-        while not self.in_step():
-            if not writer_active(self.generation.parent) or time.monotonic() > deadline:
-                return False
-            time.sleep(0.05)
-        return True
-
-    def close(self) -> None:
-        self.catalog.close()
 
 
 class Library:
@@ -126,10 +57,13 @@ class Library:
         self.index_dir = Path(index_dir)
         self.time_limit = TIME_LIMIT
         self._local = threading.local()
-        self._states: list[_ThreadState] = []
+        self._states: list[OpenIndex] = []
         self._lock = threading.Lock()
         self._search_lock = threading.Lock()
         self._shared: tuple[Path, Searcher] | None = None
+        self._event_docs: tuple[Searcher, BitSet] | None = None
+        self._vocabulary_lock = threading.Lock()
+        self._words: tuple[str, Vocabulary] | None = None
 
     @classmethod
     def open(cls, index_dir: Path) -> Library:
@@ -148,6 +82,7 @@ class Library:
             if self._shared is not None:
                 self._shared[1].close()
                 self._shared = None
+            self._event_docs = None
         with self._lock:
             for state in self._states:
                 state.close()
@@ -156,8 +91,8 @@ class Library:
 
     # per-thread state -------------------------------------------------------
 
-    def _state(self) -> _ThreadState:
-        state: _ThreadState | None = getattr(self._local, "state", None)
+    def _state(self) -> OpenIndex:
+        state: OpenIndex | None = getattr(self._local, "state", None)
         fingerprint = pointer_state(self.index_dir)
         if state is not None and state.fingerprint == fingerprint:
             return state
@@ -171,12 +106,12 @@ class Library:
             raise IndexMissing(f"no index in {self.index_dir}: run `chronicle index` to build it")
         if not generation.is_dir():
             raise IndexDamaged(f"the index in {self.index_dir} names a missing {generation.name}")
-        fresh = _ThreadState(generation, fingerprint)
+        fresh = OpenIndex(generation, fingerprint)
         fresh.owner = threading.current_thread()
         with self._lock:
             # The replaced state may still be in use by the call that noticed the
             # switch (a search half done): it is closed at the next switch, not now.
-            retired: _ThreadState | None = getattr(self._local, "retired", None)
+            retired: OpenIndex | None = getattr(self._local, "retired", None)
             if retired is not None and state is not None:
                 self._states.remove(retired)
                 retired.close()
@@ -185,7 +120,7 @@ class Library:
         self._local.state = fresh
         return fresh
 
-    def _adopt(self, fingerprint: tuple[int, int] | None) -> _ThreadState | None:
+    def _adopt(self, fingerprint: tuple[int, int] | None) -> OpenIndex | None:
         """A state left by a thread that has ended, for this thread to reuse.
 
         The app runs each load in a new worker thread: without this, every one of them
@@ -210,6 +145,11 @@ class Library:
     def _db(self) -> sqlite3.Connection:
         return self._state().catalog.conn
 
+    @property
+    def catalog(self) -> Catalog:
+        """This thread's connection to the current catalog."""
+        return self._state().catalog
+
     @contextmanager
     def _searching(self) -> Iterator[Searcher]:
         """The library's one Whoosh searcher, for one thread at a time.
@@ -231,7 +171,7 @@ class Library:
             if shared is None or stale:
                 if shared is not None:
                     shared[1].close()
-                    self._shared = None
+                    self._shared = self._event_docs = None
                 try:
                     searcher = state.index.searcher()
                 except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises means damaged
@@ -243,9 +183,8 @@ class Library:
     # overview and timeline --------------------------------------------------
 
     def stats(self) -> LibraryStats:
-        db = self._db
         meta = self._state().catalog.meta()
-        one = db.execute("SELECT min(date), max(date) FROM events").fetchone()
+        first, last = self.first_day(), self.last_day()  # one index lookup each
         # Each build records its counts in meta, in the same transaction: counting the
         # files table again took a full scan of it on every start.
         keys = {"event": "events", "article": "articles", "day": "day_pages",
@@ -258,15 +197,24 @@ class Library:
         return LibraryStats(
             name=Path(archive).name if archive else self.index_dir.name,
             events=counts["event"], articles=counts["article"], day_pages=counts["day"],
-            first=_day(one[0]), last=_day(one[1]), skipped=counts["skipped"], archive=archive,
+            first=first, last=last, skipped=counts["skipped"], archive=archive,
         )
 
     def years(self) -> list[tuple[int, int]]:
-        rows = self._db.execute(
-            "SELECT substr(date, 1, 4) AS y, count(*) FROM events WHERE date IS NOT NULL "
-            "GROUP BY y ORDER BY y"
-        )
-        return [(int(row[0]), row[1]) for row in rows]
+        """(year, events) for every year that has events: one indexed count per year
+        (half the time of grouping every event's date)."""
+        first, last = self.first_day(), self.last_day()
+        if first is None or last is None:
+            return []
+        found = []
+        for year in range(first.year, last.year + 1):
+            count = self._db.execute(
+                "SELECT count(*) FROM events WHERE date >= ? AND date < ?",
+                (f"{year:04d}-", f"{year + 1:04d}-"),
+            ).fetchone()[0]
+            if count:
+                found.append((year, count))
+        return found
 
     def months(self, year: int) -> list[tuple[int, int]]:
         rows = self._db.execute(
@@ -285,16 +233,13 @@ class Library:
 
     def events_on(self, day: date) -> list[EventSummary]:
         rows = self._db.execute(
-            f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE date = ? ORDER BY seq, id",
+            f"SELECT {SUMMARY_COLUMNS} FROM events WHERE date = ? ORDER BY seq, id",
             (day.isoformat(),),
         )
-        return [_summary(row) for row in rows]
+        return [summary_from_row(row) for row in rows]
 
     def day_view(self, day: date) -> DayView:
-        groups: dict[str, list[EventSummary]] = {}
-        for event in self.events_on(day):
-            groups.setdefault(event.story, []).append(event)
-        return DayView(day, tuple((story, tuple(items)) for story, items in groups.items()))
+        return DayView.grouped(day, self.events_on(day))
 
     def step_day(self, day: date, step: int) -> date | None:
         """The next (+1) or previous (-1) day that has events."""
@@ -302,7 +247,7 @@ class Library:
             sql = "SELECT min(date) FROM events WHERE date > ?"
         else:
             sql = "SELECT max(date) FROM events WHERE date < ?"
-        return _day(self._db.execute(sql, (day.isoformat(),)).fetchone()[0])
+        return day_of(self._db.execute(sql, (day.isoformat(),)).fetchone()[0])
 
     def nearest_day(self, day: date) -> date | None:
         """``day`` itself if it has events, else the closest day that has (earlier on a tie)."""
@@ -314,10 +259,10 @@ class Library:
         return before if (day - before) <= (after - day) else after
 
     def first_day(self) -> date | None:
-        return _day(self._db.execute("SELECT min(date) FROM events").fetchone()[0])
+        return day_of(self._db.execute("SELECT min(date) FROM events").fetchone()[0])
 
     def last_day(self) -> date | None:
-        return _day(self._db.execute("SELECT max(date) FROM events").fetchone()[0])
+        return day_of(self._db.execute("SELECT max(date) FROM events").fetchone()[0])
 
     # documents and links ------------------------------------------------------
 
@@ -351,26 +296,26 @@ class Library:
     def summaries(self, ids: list[str]) -> list[EventSummary]:
         found = {}
         for event_id in ids:
-            row = self._db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE id = ?",
+            row = self._db.execute(f"SELECT {SUMMARY_COLUMNS} FROM events WHERE id = ?",
                                    (event_id,)).fetchone()
             if row is not None:
-                found[event_id] = _summary(row)
+                found[event_id] = summary_from_row(row)
         return [found[i] for i in ids if i in found]
 
     def story_events(self, story: str) -> list[EventSummary]:
         rows = self._db.execute(
-            f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE story_key = ? ORDER BY date, seq",
+            f"SELECT {SUMMARY_COLUMNS} FROM events WHERE story_key = ? ORDER BY date, seq",
             (story_key(story),),
         )
-        return [_summary(row) for row in rows]
+        return [summary_from_row(row) for row in rows]
 
     def topic_events(self, topic: str) -> list[EventSummary]:
         rows = self._db.execute(
-            f"SELECT {', '.join('e.' + c for c in _SUMMARY_COLUMNS.split(', '))} FROM topics t "
+            f"SELECT {', '.join('e.' + c for c in SUMMARY_COLUMNS.split(', '))} FROM topics t "
             "JOIN events e ON e.id = t.event_id WHERE t.topic_key = ? ORDER BY e.date, e.seq",
             (topic_key(topic),),
         )
-        return [_summary(row) for row in rows]
+        return [summary_from_row(row) for row in rows]
 
     def stories(self) -> list[tuple[str, int]]:
         """Every story with its number of events, most events first."""
@@ -385,77 +330,36 @@ class Library:
         like = " AND ".join("headline LIKE ? ESCAPE '\\'" for _ in parts)
         args: list[object] = [f"%{_escape_like(p)}%" for p in parts]
         rows = self._db.execute(
-            f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE {like} "
+            f"SELECT {SUMMARY_COLUMNS} FROM events WHERE {like} "
             "ORDER BY (headline LIKE ? ESCAPE '\\') DESC, date DESC LIMIT ?",
             [*args, f"{_escape_like(words.strip())}%", limit],
         )
-        return [_summary(row) for row in rows]
+        return [summary_from_row(row) for row in rows]
 
     def neighbours(self, doc_id: str) -> Neighbours:
-        doc = self.document(doc_id)
-        if isinstance(doc, Event):
-            return self._event_neighbours(doc)
-        if isinstance(doc, Article):
-            rows = self._db.execute(
-                "SELECT event_id FROM article_events WHERE article_id = ? ORDER BY score DESC",
-                (doc.id,),
-            )
-            events = self.summaries([row[0] for row in rows])
-            text = "\n".join([doc.title, *doc.paragraphs])
-            return Neighbours(events=tuple(events), more_like_this=self._more_like(doc.id, text))
-        return Neighbours()
+        """Everything one hop from an event or article (see ``tui.neighbours``)."""
+        return neighbours_of(self, self.document(doc_id))
 
-    def _event_neighbours(self, event: Event) -> Neighbours:
-        db = self._db
-        related = tuple(
-            RelatedItem(link.title, link.target, tuple(link.topics),
-                        self.resolve(link.target, link.title))
-            for link in event.related
-        )
-        articles = tuple(
-            ArticleSummary(row["id"], row["title"], row["publisher"], _day(row["date"]),
-                           row["how"])
-            for row in db.execute(
-                "SELECT a.id, a.title, a.publisher, a.date, l.how FROM article_events l "
-                "JOIN articles a ON a.id = l.article_id WHERE l.event_id = ? "
-                "ORDER BY l.score DESC, a.id", (event.id,))
-        )
-        same_story: tuple[EventSummary, ...] = ()
-        if event.story:
-            same_story = tuple(
-                _summary(row) for row in db.execute(
-                    f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE story_key = ? AND id != ? "
-                    "ORDER BY date, seq LIMIT ?", (story_key(event.story), event.id,
-                                                   SAME_STORY_CAP))
-            )
-        shared: list[tuple[str, EventSummary]] = []
-        anchor = event.date.isoformat() if event.date else "0001-01-01"
-        for topic in event.topics:
-            rows = db.execute(
-                f"SELECT {', '.join('e.' + c for c in _SUMMARY_COLUMNS.split(', '))} "
-                "FROM topics t JOIN events e ON e.id = t.event_id "
-                "WHERE t.topic_key = ? AND e.id != ? "
-                "ORDER BY abs(julianday(e.date) - julianday(?)), e.date LIMIT ?",
-                (topic_key(topic), event.id, anchor, SHARED_TOPIC_CAP),
-            )
-            shared.extend((topic, _summary(row)) for row in rows)
-        linked_from = self.summaries(self._state().catalog.linking_to(event))
-        text = "\n".join([event.headline, event.summary])
-        return Neighbours(
-            related=related, articles=articles, same_story=same_story,
-            shared_topics=tuple(shared), more_like_this=self._more_like(event.id, text),
-            linked_from=tuple(linked_from),
-        )
-
-    def _more_like(self, doc_id: str, text: str) -> tuple[EventSummary, ...]:
+    def more_like(self, doc_id: str, text: str) -> tuple[EventSummary, ...]:
+        """Events whose text is most like ``text`` (the document ``doc_id`` left out)."""
         with self._searching() as searcher:
             docnum = searcher.document_number(id=doc_id)
             if docnum is None or not text.strip():
                 return ()
             hits = searcher.more_like(docnum, "body", text=text, top=MORE_LIKE_THIS,
-                                      filter=wq.Term("kind", "event"))
+                                      filter=self._events_in(searcher))
             ids = [hit["id"] for hit in hits if hit["id"] != doc_id]
         return tuple(self.summaries(ids))
+
+    def _events_in(self, searcher: Searcher) -> BitSet:
+        """The searcher's event documents, kept while the searcher is: as a query
+        filter Whoosh rebuilt this set of every event on each call (tenths of a second)."""
+        cached = self._event_docs
+        if cached is None or cached[0] is not searcher:
+            docs = BitSet(searcher.docs_for_query(wq.Term("kind", "event")),
+                          size=searcher.doc_count_all())
+            self._event_docs = cached = (searcher, docs)
+        return cached[1]
 
     # search and freshness --------------------------------------------------------
 
@@ -467,57 +371,23 @@ class Library:
                               vocabulary=self._vocabulary)
 
     def _vocabulary(self) -> Vocabulary:
-        """The catalog's words, read at the first "did you mean" and after each update."""
-        state = self._state()
-        stamp = state.catalog.meta().get("built_at", "")
-        if state.vocabulary is None or state.vocabulary[0] != stamp:
-            state.vocabulary = (stamp, Vocabulary(state.catalog.vocabulary()))
-        return state.vocabulary[1]
+        """The catalog's words, read at the first "did you mean" and after each update;
+        one copy for every thread (it is only read once built)."""
+        stamp = self.catalog.meta().get("built_at", "")
+        with self._vocabulary_lock:
+            if self._words is None or self._words[0] != stamp:
+                self._words = (stamp, Vocabulary(self.catalog.vocabulary()))
+            return self._words[1]
 
     def _texts(self, ids: list[str]) -> dict[str, str]:
-        """The running text of each document (what its snippet is cut from)."""
-        from tui.index.documents import body_text
-
-        found: dict[str, str] = {}
-        db = self._db
-        for doc_id in ids:
-            row = db.execute("SELECT json FROM events WHERE id = ?", (doc_id,)).fetchone()
-            if row is not None:  # an event's running text is its summary alone
-                found[doc_id] = json.loads(row[0]).get("summary", "")
-                continue
-            row = (db.execute("SELECT json FROM articles WHERE id = ?", (doc_id,)).fetchone()
-                   or db.execute("SELECT json FROM day_pages WHERE id = ?", (doc_id,)).fetchone())
-            if row is not None:
-                found[doc_id] = body_text(document_from_dict(json.loads(row[0])))
-        return found
+        return running_texts(self._db, ids)
 
     def _topics(self, ids: list[str]) -> dict[str, list[str]]:
-        """Each event's and day page's topics: events in one query, day pages from JSON."""
-        from tui.index.documents import topics_of
-
-        found: dict[str, list[str]] = {}
-        db = self._db
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in db.execute(f"SELECT id, topics FROM events WHERE id IN ({marks})", chunk):
-                found[row[0]] = json.loads(row[1])
-            rest = [doc_id for doc_id in chunk if doc_id not in found]
-            if rest:
-                marks = ",".join("?" * len(rest))
-                for row in db.execute(f"SELECT id, json FROM day_pages WHERE id IN ({marks})",
-                                      rest):
-                    found[row[0]] = topics_of(document_from_dict(json.loads(row[1])))
-        return found
+        return hit_topics(self._db, ids)
 
     def is_stale(self, archive_dir: Path) -> bool:
         """Whether the archive's files differ (added, removed, touched) from the index's."""
-        from tui.index.builder import scan_archive  # the builder and parsers load only here
-
-        catalog = self._state().catalog
-        if catalog.meta().get("archive") != str(Path(archive_dir).expanduser().resolve()):
-            return True
-        return scan_archive(Path(archive_dir)) != catalog.file_states()
+        return archive_changed(self.catalog, archive_dir)
 
 
 def _escape_like(text: str) -> str:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
+
+# The events table's columns an EventSummary is read from (see ``summary_from_row``).
+SUMMARY_COLUMNS = "id, date, headline, story, topics"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,14 @@ class DayView:
     day: date
     groups: tuple[tuple[str, tuple[EventSummary, ...]], ...]
 
+    @classmethod
+    def grouped(cls, day: date, events: list[EventSummary]) -> DayView:
+        """The day's events (in page order) under their stories, in order of first mention."""
+        groups: dict[str, list[EventSummary]] = {}
+        for event in events:
+            groups.setdefault(event.story, []).append(event)
+        return cls(day, tuple((story, tuple(items)) for story, items in groups.items()))
+
 
 @dataclass(frozen=True, slots=True)
 class RelatedItem:
@@ -63,3 +76,14 @@ class Neighbours:
     shared_topics: tuple[tuple[str, EventSummary], ...] = ()
     more_like_this: tuple[EventSummary, ...] = ()
     linked_from: tuple[EventSummary, ...] = ()
+
+
+def day_of(value: str | None) -> date | None:
+    """A catalog date (ISO text or NULL) as a date."""
+    return date.fromisoformat(value) if value else None
+
+
+def summary_from_row(row: sqlite3.Row | tuple[str, str | None, str, str, str]) -> EventSummary:
+    """An EventSummary from a row of ``SUMMARY_COLUMNS`` (in that order)."""
+    event_id, day, headline, story, topics = tuple(row)
+    return EventSummary(event_id, day_of(day), headline, story, tuple(json.loads(topics)))

@@ -177,6 +177,17 @@ async def test_search_terms_are_highlighted_in_the_reader(make_app, seeds_index)
         await started(pilot)
         app.open_location(Location("event", SEED_EVENT), terms=["taraz"])
         await settle(pilot)
-        body = app.reader.query_one("#reader-body").render()
+        body = app.reader.body_text
         marked = {body.plain[s.start : s.end] for s in body.spans if "yellow" in str(s.style)}
         assert marked == {"Taraz"}
+
+
+async def test_the_app_shows_the_notes_the_cli_prints(seeds_index, tmp_path):
+    from tui.app import create_app
+
+    archive, index = seeds_index
+    note = f"cannot write the index in /nowhere (read-only); using {index}"
+    app = create_app(archive, index, tmp_path / "data", notes=[note])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        assert note in [n.message for n in app._notifications]

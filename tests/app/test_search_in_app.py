@@ -26,7 +26,7 @@ from tui.index.builder import build_index
 
 
 def marked_in_reader(app: ChronicleApp) -> set[str]:
-    body = app.reader.query_one("#reader-body").render()
+    body = app.reader.body_text
     return {body.plain[s.start : s.end] for s in body.spans if "yellow" in str(s.style)}
 
 

@@ -8,7 +8,7 @@ in the history, which (with bookmarks, theme and position) persists between runs
 
 from __future__ import annotations
 
-import time
+import gc
 import webbrowser
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -26,23 +26,21 @@ from textual.worker import get_current_worker
 from tui.app.actions import ACTIONS, bindings_for
 from tui.app.commands import ChronicleCommands
 from tui.app.history import Location
-from tui.app.indexing_screen import IndexingScreen
 from tui.app.layout import PaneLayout
 from tui.app.navigator import Navigator
-from tui.app.pages import article_page, day_page, event_page, list_page
-from tui.app.reader import Reader
+from tui.app.opening import ArchiveOpening
+from tui.app.pages import day_page, document_page, list_page
+from tui.app.reader import Page, Reader
 from tui.app.search_actions import SearchActionsMixin
 from tui.app.search_panel import SearchPanel
 from tui.app.timeline import Timeline, TimelineItem, short_headline
 from tui.app.user_actions import UserActionsMixin
 from tui.app.user_data import UserData
-from tui.index.store import IndexMissing
-from tui.library import Library
+from tui.library import DayView, Library, Neighbours
 from tui.model import Article, Event
+from tui.summaries import EventSummary
 
 OPENABLE_SCHEMES = ("http", "https")
-# Seconds the check for archive changes waits for the first page to be painted.
-STALE_CHECK_WAIT = 3.0
 
 
 # App-wide keys that still work over a dialog or the story list; the rest act on the
@@ -51,12 +49,9 @@ WORKS_OVER_DIALOGS = {"help", "quit", "command_palette", "change_theme"}
 MAIN_VIEW_ONLY = {a.id for a in ACTIONS if a.pane == "app"} - WORKS_OVER_DIALOGS
 
 
-def counted(number: int, noun: str) -> str:
-    """``1 event``, ``2 events``: the header reads as English."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
+class ChronicleApp(
+    ArchiveOpening, SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]
+):
     """Browse one archive through its index; ``data_dir`` holds what persists."""
 
     CSS_PATH = ["chronicle_app.tcss", "search_panel.tcss"]
@@ -72,16 +67,18 @@ class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
         data_dir: Path,
         *,
         open_url: Callable[[str], Any] = webbrowser.open,
+        notes: Iterable[str] = (),
     ) -> None:
         super().__init__()
         self.archive_dir = Path(archive_dir)
         self.index_dir = Path(index_dir)
-        self.user_data = UserData(Path(data_dir))
+        self.user_data = UserData(Path(data_dir), write_behind=True)
         self.history = self.user_data.history
         self.library: Library | None = None
         self.shown: Location | None = None
         self.shown_doc: Event | Article | None = None
         self._open_url = open_url
+        self.notes = list(notes)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-view keys do nothing while a dialog or the story list covers it."""
@@ -126,6 +123,8 @@ class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        for note in self.notes:
+            self.notify(note, markup=False, timeout=10)
         for problem in self.user_data.problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
         self.user_data.problems.clear()
@@ -134,83 +133,12 @@ class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
         self.apply_layout()
         self._check_index()
 
+    def on_unmount(self) -> None:
+        """Saves are written behind the interface: finish them before the app ends."""
+        self.user_data.flush()
+
     def _remember_theme(self, theme: Any) -> None:
         self.user_data.set_state(theme=theme.name)
-
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def _check_index(self) -> None:
-        """Open the index; build or update it first when missing or stale."""
-        reason = ""
-        try:
-            library = Library.open(self.index_dir)
-        except IndexMissing:
-            library, reason = None, f"No index yet in {self.index_dir}: building it"
-        except Exception as exc:  # noqa: BLE001 - damaged or outdated: the builder redoes it
-            library, reason = None, f"The index cannot be used ({exc}): rebuilding it"
-        if library is None:
-            self.call_from_thread(self._start_build, reason)
-            return
-        # Paint from the existing index first: scanning a large archive for changes
-        # takes a second or more, so it runs here once the first page is shown.
-        self.call_from_thread(self._library_ready, library)
-        deadline = time.monotonic() + STALE_CHECK_WAIT
-        while self.shown is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        try:
-            if library.is_stale(self.archive_dir):
-                reason = "The archive changed since it was indexed: updating the index"
-        except Exception as exc:  # noqa: BLE001
-            reason = f"Updating the index ({exc})"
-        if reason:
-            self.call_from_thread(self._start_build, reason)
-
-    def _start_build(self, reason: str) -> None:
-        self.push_screen(IndexingScreen(self.archive_dir, self.index_dir, reason), self._built)
-
-    def _built(self, error: str | None) -> None:
-        if error:
-            self.notify(error, severity="error", markup=False, timeout=30)
-            self.reader.show_page(list_page("The archive could not be indexed", error))
-            return
-        self._open_built_index()
-
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
-    def _open_built_index(self) -> None:
-        try:
-            library = Library.open(self.index_dir)
-        except Exception as exc:  # noqa: BLE001
-            message = f"Could not open the index in {self.index_dir}: {exc}"
-            self.call_from_thread(self._built, message)
-            return
-        self.call_from_thread(self._library_ready, library)
-
-    def _library_ready(self, library: Library) -> None:
-        self.library = library
-        stats = library.stats()
-        self.title = f"Chronicle · {stats.name}"
-        span = f" · {stats.first} – {stats.last}" if stats.first else ""
-        self.sub_title = (
-            f"{counted(stats.events, 'event')} · {counted(stats.articles, 'article')} · "
-            f"{counted(stats.day_pages, 'day page')}{span}"
-        )
-        self.timeline.load(library)
-        self.timeline.focus()
-        last = self.user_data.state.get("last")
-        location = None
-        if isinstance(last, dict):
-            try:
-                location = Location.from_dict(last)
-            except ValueError:
-                location = None
-        if location is None:
-            newest = library.last_day()
-            if newest is None:
-                self.reader.show_page(
-                    list_page("The archive has no dated events", str(self.archive_dir))
-                )
-                return
-            location = Location("day", newest.isoformat(), newest.isoformat())
-        self.open_location(location, reveal=True)
 
     # -- opening places -------------------------------------------------------------
 
@@ -246,22 +174,23 @@ class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
         try:
             if location.kind == "day":
                 day = date.fromisoformat(location.ref)
-                view = lib.day_view(day)
                 events = lib.events_on(day)
-                show(self._show_day, location, day, view, events, record, reveal, terms)
+                view = DayView.grouped(day, events)
+                page = day_page(day, view)
+                show(self._show_day, location, day, page, events, record, reveal, terms)
                 return
             doc = lib.document(location.ref)
-            if doc is None:
+            if not isinstance(doc, (Event, Article)):
                 show(self._not_found, location)
                 return
-            if isinstance(doc, Article):
-                show(self._show_article, location, doc, None, record, reveal, terms)
-                show(self._show_article, location, doc, lib.neighbours(doc.id), False, False, terms)
-            elif isinstance(doc, Event):
-                show(self._show_event, location, doc, None, record, reveal, terms)
-                show(self._show_event, location, doc, lib.neighbours(doc.id), False, False, terms)
-            else:
-                show(self._not_found, location)
+            # The page first, its links once found; a newer key press (which cancels
+            # this worker) skips the links' queries altogether.
+            show(self._show_document, location, doc, document_page(doc, None), None,
+                 record, reveal, terms)
+            if not worker.is_cancelled:
+                neighbours = lib.neighbours(doc.id)
+                page = document_page(doc, neighbours)
+                show(self._show_document, location, doc, page, neighbours, False, False, terms)
         except Exception as exc:  # noqa: BLE001 - reported, the app goes on
             show(self._load_failed, location, exc)
 
@@ -273,6 +202,11 @@ class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
         day: date | None,
         event_id: str | None = None,
     ) -> None:
+        if self.shown is None:
+            # Once the first page is painted, what start-up made (Textual, Whoosh, the
+            # modules) is frozen out of the garbage collector: a full collection over
+            # it took a tenth of a second in the middle of a key press.
+            self.call_after_refresh(gc.freeze)
         self.shown = location
         if record:
             self.history.visit(location)
@@ -288,58 +222,46 @@ class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
         self,
         location: Location,
         day: date,
-        view: Any,
-        events: list[Any],
+        page: Page,
+        events: list[EventSummary],
         record: bool,
         reveal: bool,
         terms: list[str],
     ) -> None:
         self.shown_doc = None
-        self.reader.show_page(day_page(day, view), terms)
+        self.reader.show_page(page, terms)
         self.navigator.show_day(events)
         self._arrive(location, record, reveal, day)
 
-    def _show_event(
+    def _show_document(
         self,
         location: Location,
-        event: Event,
-        neighbours: Any,
+        doc: Event | Article,
+        page: Page,
+        neighbours: Neighbours | None,
         record: bool,
         reveal: bool,
         terms: list[str],
     ) -> None:
+        """An event or article: first without its links (``neighbours`` None, while the
+        navigator says they are being found), then again with them. Pages are built in
+        the worker: a busy day's page is hundreds of lines of text."""
         first = neighbours is None
-        self.shown_doc = event
-        location = Location(location.kind, event.id, event.headline)
-        self.reader.show_page(event_page(event, neighbours), terms, keep_scroll=not first)
-        if first:
-            self.navigator.show_message("finding related events…")
-            self._arrive(location, record, reveal, event.date, event.id)
+        self.shown_doc = doc
+        if isinstance(doc, Article):
+            location = Location("article", doc.id, doc.title)
+            waiting, event_id = "finding its event…", None
+        else:
+            location = Location(location.kind, doc.id, doc.headline)
+            waiting, event_id = "finding related events…", doc.id
+        self.reader.show_page(page, terms, keep_scroll=not first)
+        if neighbours is None:
+            self.navigator.show_message(waiting)
+            self._arrive(location, record, reveal, doc.date, event_id)
+        elif isinstance(doc, Article):
+            self.navigator.show_article(list(neighbours.events), neighbours.more_like_this)
         else:
             self.navigator.show_event(neighbours)
-
-    def _show_article(
-        self,
-        location: Location,
-        article: Article,
-        neighbours: Any,
-        record: bool,
-        reveal: bool,
-        terms: list[str],
-    ) -> None:
-        first = neighbours is None
-        self.shown_doc = article
-        location = Location("article", article.id, article.title)
-        events = list(neighbours.events) if neighbours is not None else []
-        event = events[0] if events else None
-        self.reader.show_page(
-            article_page(article, event, pending=first), terms, keep_scroll=not first
-        )
-        if first:
-            self.navigator.show_message("finding its event…")
-            self._arrive(location, record, reveal, article.date)
-        else:
-            self.navigator.show_article(events, neighbours.more_like_this)
 
     def _not_found(self, location: Location) -> None:
         self.notify(f"{location.ref} is not in the archive.", severity="warning", markup=False)
@@ -362,7 +284,7 @@ class ChronicleApp(SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]):
             text.append(short_headline(label, 34), style=style)
         if self.history.can_go_forward():
             text.append(" ] ▸", style="dim")
-        self.query_one("#breadcrumb", Static).update(text)
+        self.query_one("#breadcrumb", Static).update(text, layout=False)  # one fixed line
 
     # -- events from the panes ------------------------------------------------------
 

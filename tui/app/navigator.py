@@ -20,6 +20,8 @@ from tui.app.pages import MISSING, iso
 if TYPE_CHECKING:
     from tui.library import Neighbours
 
+DAY_ROWS = 100
+
 
 @dataclass(frozen=True, slots=True)
 class NavItem:
@@ -125,11 +127,15 @@ class Navigator(OptionList):
         self._highlight_first()
 
     def show_day(self, summaries: list[Any]) -> None:
-        """A day page: its events, one row each."""
+        """A day page: its events, one row each (the first ``DAY_ROWS`` of a busy day:
+        the list measures every row it holds, and the reader lists them all anyway)."""
         self.items = {}
         options: list[Option] = [_heading("Events on this day", len(summaries))]
-        for summary in summaries:
+        for summary in summaries[:DAY_ROWS]:
             self._add(options, NavItem("event", summary.id, summary.headline), _event_row(summary))
+        if len(summaries) > DAY_ROWS:
+            more = f"  {len(summaries) - DAY_ROWS:,} more: the reader lists them all"
+            options.append(Option(Text(more, style="dim italic"), disabled=True))
         self.set_options(options)
         self._highlight_first()
 

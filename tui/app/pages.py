@@ -83,9 +83,9 @@ def event_page(event: Event, neighbours: Neighbours | None) -> Page:
         if target:
             page.link(ReaderLink("event", target, title), prefix, Text(title), topics)
         elif neighbours is None:
-            page.add(prefix, Text(title), topics)
+            page.add(prefix, Text(title), topics, hang=True)
         else:
-            page.add(prefix, Text(title, style="dim"), (MISSING, "dim red"), topics)
+            page.add(prefix, Text(title, style="dim"), (MISSING, "dim red"), topics, hang=True)
     if event.aliases:
         page.blank()
         page.add(("Also filed as: ", "dim"), (", ".join(event.aliases), "dim"))
@@ -165,6 +165,14 @@ def day_page(day: date, view: DayView) -> Page:
         page.blank()
         page.add(("No events on this day.", "dim italic"))
     return page
+
+
+def document_page(doc: Event | Article, neighbours: Neighbours | None) -> Page:
+    """An event's or article's page; ``neighbours`` None while its links are looked up."""
+    if isinstance(doc, Article):
+        events = list(neighbours.events) if neighbours is not None else []
+        return article_page(doc, events[0] if events else None, pending=neighbours is None)
+    return event_page(doc, neighbours)
 
 
 def list_page(title: str, note: str) -> Page:

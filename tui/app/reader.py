@@ -1,7 +1,8 @@
-"""The reader pane: an event, an article or a day page as one scrolling Rich Text.
+"""The reader pane: an event, an article or a day page as one scrolling list of lines.
 
-The page is a list of text blocks rendered into one Static, not one widget per
-item, so long articles and busy days cost one widget. Archive text only ever enters
+The page is a list of text blocks drawn by one line-API widget, not one widget per
+item, and only the blocks on screen are wrapped (``reader_lines``), so a day of
+hundreds of events opens as fast as a short one. Archive text only ever enters
 ``rich.text.Text`` objects, so brackets in a headline can never become markup.
 Links (sources, related events, linked articles, a day's events) can be selected
 with the keyboard or clicked; the app decides what following one means.
@@ -14,11 +15,15 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
 
 from tui.app.actions import bindings_for
+from tui.app.reader_lines import ReaderLines
 
 HIGHLIGHT = "bold black on yellow"
 SELECTED = "reverse"
@@ -43,16 +48,25 @@ class Page:
 
     def __init__(self) -> None:
         self.blocks: list[Text] = []
+        self.indents: list[int] = []  # wrapped lines hang this far in (0: flush left)
         self.links: list[ReaderLink] = []
         self.link_spans: list[tuple[int, int, int]] = []  # block, start, end
 
-    def add(self, *parts: str | Text | tuple[str, str | Style], style: str = "") -> Text:
+    def add(
+        self, *parts: str | Text | tuple[str, str | Style], style: str = "", hang: bool = False
+    ) -> Text:
+        """A block; with ``hang``, its wrapped lines align under the text after the first
+        part (a list item's number or bullet)."""
         text = Text.assemble(*parts, style=style)
         self.blocks.append(text)
+        first = parts[0] if parts else ""
+        width = len(first[0] if isinstance(first, tuple) else first)
+        self.indents.append(width if hang else 0)
         return text
 
     def blank(self) -> None:
         self.blocks.append(Text(""))
+        self.indents.append(0)
 
     def heading(self, title: str) -> None:
         self.blank()
@@ -74,9 +88,10 @@ class Page:
         text.append_text(suffix if isinstance(suffix, Text) else Text(suffix))
         self.link_spans.append((len(self.blocks), start, end))
         self.blocks.append(text)
+        self.indents.append(start)
 
 
-class Reader(VerticalScroll):
+class Reader(ScrollView):
     """Shows one page and keeps a selected link for Enter, ``y`` and ``o``."""
 
     BINDINGS = bindings_for("reader")
@@ -100,9 +115,8 @@ class Reader(VerticalScroll):
         self.page = Page()
         self.terms: list[str] = []
         self.selected: int | None = None
-
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="reader-body")
+        self._lines: ReaderLines | None = None
+        self._laid_out_for = Size(0, 0)
 
     @property
     def links(self) -> list[ReaderLink]:
@@ -116,19 +130,103 @@ class Reader(VerticalScroll):
         self.terms = [t for t in terms if t.strip()]
         if self.selected is not None and (not keep_scroll or self.selected >= len(page.links)):
             self.selected = None
-        self._render_page()
+        self._lines = None
         if not keep_scroll:
-            self.scroll_home(animate=False)
+            self.scroll_to(y=0, animate=False, force=True)
+        self._lay_out()
+        self.refresh()
 
-    def _render_page(self) -> None:
-        blocks = [b.copy() for b in self.page.blocks]
-        if self.selected is not None:
-            block, start, end = self.page.link_spans[self.selected]
-            blocks[block].stylize(SELECTED, start, end)
-        body = Text("\n").join(blocks)
+    # -- drawing --------------------------------------------------------------------
+
+    def styled_block(self, index: int) -> Text:
+        """Block ``index`` as shown: search terms marked, the selected link reversed."""
+        text = self.page.blocks[index]
+        selected = self.page.link_spans[self.selected] if self.selected is not None else None
+        if not self.terms and (selected is None or selected[0] != index):
+            return text
+        text = text.copy()
+        if selected is not None and selected[0] == index:
+            text.stylize(SELECTED, selected[1], selected[2])
         if self.terms:
-            body.highlight_words(self.terms, HIGHLIGHT, case_sensitive=False)
-        self.query_one("#reader-body", Static).update(body)
+            text.highlight_words(self.terms, HIGHLIGHT, case_sensitive=False)
+        return text
+
+    def _render_text(self, text: Text, width: int) -> list[Strip]:
+        content = Content.from_rich_text(text, console=self.app.console)
+        return Visual.to_strips(self, content, width, None, self.visual_style,
+                                apply_selection=False)
+
+    def _lines_at(self, width: int) -> ReaderLines:
+        lines = self._lines
+        if lines is None or lines.width != width:
+            lines = ReaderLines(self.page.blocks, self.page.indents, width,
+                                self.styled_block, self._render_text)
+        return lines
+
+    def _lay_out(self) -> ReaderLines:
+        """The page's lines at the width it gets, with the blocks on screen wrapped.
+
+        The width is decided here, not read from the scrollbar's state: the full
+        width when the page fits, less the scrollbar's when it does not."""
+        area = self.content_region
+        self._laid_out_for = area.size
+        full = max(1, area.width)
+        narrow = max(1, full - self.styles.scrollbar_size_vertical)
+        lines = self._lines
+        if lines is None or lines.width != narrow or lines.total <= area.height:
+            lines = self._lines_at(full)
+            if lines.total > area.height:
+                lines = self._lines_at(narrow)
+        self._lines = lines
+        top = round(self.scroll_y)
+        lines.ensure(top, top + max(1, self.scrollable_content_region.height))
+        size = Size(lines.width, lines.total)
+        if self.virtual_size != size:
+            self.virtual_size = size
+        return lines
+
+    # Keys scroll in one step: an animated scroll repaints the pane a dozen times
+    # (tens of milliseconds each), so keys pressed meanwhile waited for it.
+    def action_scroll_down(self) -> None:
+        self.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self._lines is not None:
+            self._lay_out()
+        super().watch_scroll_y(old_value, new_value)
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The pane's size can change with no resize event reaching the reader.
+        if self._lines is None or self._laid_out_for != self.content_region.size:
+            self._lay_out()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines if self._lines is not None else self._lay_out()
+        return lines.line(round(self.scroll_y) + y)
+
+    @property
+    def body_text(self) -> Text:
+        """The whole page as shown, marks included (for tests; the screen draws lines)."""
+        return Text("\n").join(self.styled_block(i) for i in range(len(self.page.blocks)))
 
     @property
     def plain_text(self) -> str:
@@ -140,8 +238,11 @@ class Reader(VerticalScroll):
     def select_link(self, index: int | None) -> None:
         if index is not None and not 0 <= index < len(self.page.links):
             return
-        self.selected = index
-        self._render_page()
+        previous, self.selected = self.selected, index
+        if self._lines is not None:
+            for block in {self.page.link_spans[i][0] for i in (previous, index) if i is not None}:
+                self._lines.restyle(block)
+        self.refresh()
         self.post_message(self.LinkSelected(self.selected_link))
         if index is not None:
             self.call_after_refresh(self._scroll_to_link, index)
@@ -152,9 +253,7 @@ class Reader(VerticalScroll):
 
     def _scroll_to_link(self, index: int) -> None:
         block = self.page.link_spans[index][0]
-        width = max(1, self.scrollable_content_region.width)
-        console = self.app.console
-        line = sum(len(b.wrap(console, width)) for b in self.page.blocks[:block])
+        line = self._lay_out().starts[block]
         height = self.scrollable_content_region.height
         if not self.scroll_y <= line < self.scroll_y + height:
             self.scroll_to(y=max(0, line - height // 3), animate=False)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tui.library import Library
 
 HEADLINE_WIDTH = 90
+REVEAL_EVENTS_UP_TO = 150
 
 
 @dataclass(slots=True)
@@ -33,6 +34,11 @@ class TimelineItem:
     day: date | None = None
     event_id: str = ""
     loaded: bool = False
+    count: int = 0  # events under a year, month or day
+
+
+def _event_count(node: TreeNode[TimelineItem]) -> int:
+    return node.data.count if node.data is not None else 0
 
 
 def _count(label: str, count: int) -> Text:
@@ -57,13 +63,15 @@ class Timeline(Tree[TimelineItem]):
         self.show_root = False
         self.guide_depth = 2
         self.library: Library | None = None
+        self._revealed: list[TreeNode[TimelineItem]] = []  # nodes only a reveal opened
 
-    def load(self, library: Library) -> None:
-        """Show the archive's years (and nothing below them until opened)."""
+    def load(self, library: Library, years: list[tuple[int, int]]) -> None:
+        """Show the archive's ``years`` (read off the UI thread), nothing below them yet."""
         self.library = library
         self.clear()
-        for year, count in library.years():
-            self.root.add(_count(str(year), count), TimelineItem("year", year=year))
+        self._revealed = []
+        for year, count in years:
+            self.root.add(_count(str(year), count), TimelineItem("year", year=year, count=count))
 
     # -- lazy filling ---------------------------------------------------------------
 
@@ -77,12 +85,13 @@ class Timeline(Tree[TimelineItem]):
             for month, count in lib.months(item.year):
                 node.add(
                     _count(calendar.month_name[month], count),
-                    TimelineItem("month", year=item.year, month=month),
+                    TimelineItem("month", year=item.year, month=month, count=count),
                 )
         elif item.level == "month":
             for day, count in lib.days(item.year, item.month):
                 label = f"{day.day:>2} {calendar.day_abbr[day.weekday()]}"
-                node.add(_count(label, count), TimelineItem("day", day.year, day.month, day))
+                node.add(_count(label, count),
+                         TimelineItem("day", day.year, day.month, day, count=count))
         elif item.level == "day" and item.day is not None:
             for summary in lib.events_on(item.day):
                 node.add_leaf(
@@ -127,13 +136,29 @@ class Timeline(Tree[TimelineItem]):
         node = month and self._child(month, level="day", day=day)
         if not (year and month and node):
             return
-        year.expand()
-        month.expand()
+        # An event's day opens to show it, unless it is a busy day: then the cursor
+        # stays on the day (Textual measures every open row of the tree on each change).
+        show_event = bool(event_id) and _event_count(node) <= REVEAL_EVENTS_UP_TO
+        path = [year, month, node] if show_event else [year, month]
+        # Close what the last reveal opened, unless the user opened it or it is on the
+        # way to this day: a tree that keeps every visited branch open grows by hundreds
+        # of rows per busy day, and Textual measures every open row on each change.
+        for opened in self._revealed:
+            if opened not in path and opened.is_expanded:
+                opened.collapse()
+        self._revealed = [n for n in path if not n.is_expanded]
+        for opened in path:
+            opened.expand()
         target = node
-        if event_id:
-            node.expand()
+        if show_event:
             target = self._child(node, level="event", event_id=event_id) or node
-        self.call_after_refresh(self._cursor_to, target)
+        # Lay out the opened lines now (reading any line does), so the cursor moves in
+        # the same repaint as the expansion instead of a second full one after it.
+        self.get_node_at_line(0)
+        if target.line >= 0 and self.size.height:
+            self._cursor_to(target)
+        else:
+            self.call_after_refresh(self._cursor_to, target)
 
     def _cursor_to(self, node: TreeNode[TimelineItem]) -> None:
         self.move_cursor(node)

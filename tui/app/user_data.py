@@ -4,6 +4,9 @@ Plain Python (no Textual) so it is tested without an app. Every file is written
 atomically (temp file + ``os.replace``) so a crash never leaves half a file; a file
 that cannot be read is renamed aside (``bookmarks.json.corrupt-<timestamp>``) and
 reported in :attr:`UserData.problems`, and the app starts with the default.
+The app writes behind (``write_behind=True``): each save is handed to a writer
+thread, since an fsync on the interface's thread held up every page opened by
+tens to hundreds of milliseconds; ``flush`` finishes the writes when the app ends.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -27,11 +31,16 @@ MAX_SEARCHES = 50
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to a temp file beside ``path`` and move it into place."""
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text to a temp file beside ``path``, sync it, and move it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -43,9 +52,13 @@ def write_json_atomic(path: Path, data: Any) -> None:
 class UserData:
     """The user's files in one directory, loaded once and saved on each change."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, write_behind: bool = False) -> None:
         self.directory = Path(directory)
         self.problems: list[str] = []
+        self._write_behind = write_behind
+        self._pending: dict[str, str] = {}  # file name -> its newest text, not yet written
+        self._pending_lock = threading.Lock()
+        self._writer: threading.Thread | None = None
         self.bookmarks: list[Location] = self._load_locations(BOOKMARKS)
         self.history: NavigationHistory = NavigationHistory.from_dict(self._load(HISTORY, {}, dict))
         self.state: dict[str, Any] = self._load(STATE, {}, dict)
@@ -91,10 +104,40 @@ class UserData:
     # -- writing -------------------------------------------------------------------
 
     def _save(self, name: str, data: Any) -> None:
+        text = json.dumps(data, ensure_ascii=False, indent=1)  # a snapshot, taken now
+        if not self._write_behind:
+            self._write(name, text)
+            return
+        with self._pending_lock:
+            self._pending[name] = text  # a newer save of the same file replaces it
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._drain, name="user-data",
+                                                daemon=True)
+                self._writer.start()
+
+    def _write(self, name: str, text: str) -> None:
         try:
-            write_json_atomic(self.directory / name, data)
+            write_text_atomic(self.directory / name, text)
         except OSError as exc:
             self.problems.append(f"Could not save {self.directory / name}: {exc}")
+
+    def _drain(self) -> None:
+        """The writer thread: write what is pending until nothing is."""
+        while True:
+            with self._pending_lock:
+                if not self._pending:
+                    self._writer = None
+                    return
+                name = next(iter(self._pending))
+                text = self._pending.pop(name)
+            self._write(name, text)
+
+    def flush(self) -> None:
+        """Wait until every save so far is on disk."""
+        with self._pending_lock:
+            writer = self._writer
+        if writer is not None:
+            writer.join()
 
     def is_bookmarked(self, kind: str, ref: str) -> bool:
         return any((b.kind, b.ref) == (kind, ref) for b in self.bookmarks)

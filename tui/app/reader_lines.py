@@ -1,0 +1,131 @@
+"""A reader page as screen lines at one width, wrapped block by block when first needed.
+
+A busy day is a page of hundreds of events (thousands of wrapped lines); wrapping it
+all at once took a quarter of a second on every page change, most of it for lines
+nobody had scrolled to. A short page is wrapped whole; on a long one only the blocks
+on screen are, and the others count as an estimate of their height (exact for a block
+that fits on one line) until they are scrolled to. A block can hang:
+its wrapped lines are indented under its first line's text, after a prefix such as
+`` 12. `` or ``  • ``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate
+
+from rich.text import Text
+from textual.strip import Strip
+
+# Render one block: its styled text at a width -> its lines.
+RenderBlock = Callable[[Text, int], list[Strip]]
+# A page of at most this many cells is wrapped whole when shown (a long article).
+WRAP_WHOLE_CELLS = 20_000
+
+
+def estimate(block: Text, width: int, indent: int) -> int:
+    """Lines a block will take: exact when it fits on one line, else a close guess.
+
+    Characters stand in for cells (measuring cells costs as much as wrapping); a
+    wide character makes the guess short, which wrapping the block puts right."""
+    cells = len(block.plain)
+    if cells <= width:
+        return 1
+    rest = max(1, width - indent)
+    # Word wrapping leaves a little of each line empty: about a tenth.
+    return 1 + -(-(cells - width) * 11 // (rest * 10))
+
+
+class ReaderLines:
+    """The lines of one page's blocks at ``width``; ``styled(i)`` gives block i as shown
+    (search terms and the selected link marked) and ``render`` turns text into lines."""
+
+    def __init__(
+        self,
+        blocks: list[Text],
+        indents: list[int],
+        width: int,
+        styled: Callable[[int], Text],
+        render: RenderBlock,
+    ) -> None:
+        self.width = max(1, width)
+        self.indents = indents
+        self._styled = styled
+        self._render = render
+        self.heights = [estimate(b, self.width, i) for b, i in zip(blocks, indents, strict=True)]
+        self._lines: list[list[Strip] | None] = [None] * len(blocks)
+        self._starts: list[int] | None = None
+        if sum(len(block.plain) for block in blocks) <= WRAP_WHOLE_CELLS:
+            for index in range(len(blocks)):
+                self._wrap(index)
+
+    # -- positions ------------------------------------------------------------------
+
+    @property
+    def starts(self) -> list[int]:
+        """The first line of each block (then the total)."""
+        if self._starts is None:
+            self._starts = [0, *accumulate(self.heights)]
+        return self._starts
+
+    @property
+    def total(self) -> int:
+        return self.starts[-1]
+
+    def block_at(self, line: int) -> int:
+        """The block holding ``line`` (the last block for a line past the end)."""
+        return max(0, min(len(self.heights) - 1, bisect_right(self.starts, line) - 1))
+
+    # -- wrapping -------------------------------------------------------------------
+
+    def _wrap(self, index: int) -> bool:
+        """Wrap block ``index``; True when its height differed from the estimate."""
+        text = self._styled(index)
+        indent = self.indents[index]
+        if 0 < indent < self.width // 2 and text.cell_len > self.width:
+            prefix, rest = text.divide([indent])
+            body = self._render(rest, self.width - indent) or [Strip.blank(0)]
+            head = (self._render(prefix, self.width)[:1] or [Strip.blank(0)])[0]
+            head = head.crop(0, indent).extend_cell_length(indent)
+            pad = Strip.blank(indent)
+            lines = [Strip.join([head, body[0]])]
+            lines += [Strip.join([pad, line]) for line in body[1:]]
+        else:
+            lines = self._render(text, self.width) or [Strip.blank(0)]
+        self._lines[index] = lines
+        if len(lines) != self.heights[index]:
+            self.heights[index] = len(lines)
+            self._starts = None
+            return True
+        return False
+
+    def ensure(self, first: int, last: int) -> bool:
+        """Wrap every block showing lines ``first`` to ``last`` (exclusive); True when
+        a height changed (the page's length, or where a later block starts)."""
+        changed = False
+        while self.heights:
+            todo = [i for i in range(self.block_at(first), self.block_at(max(first, last - 1)) + 1)
+                    if self._lines[i] is None]
+            if not todo:
+                return changed
+            for index in todo:
+                changed = self._wrap(index) or changed
+        return changed
+
+    def restyle(self, index: int) -> None:
+        """Block ``index`` changed style only: its lines are made again (same height)."""
+        if 0 <= index < len(self._lines) and self._lines[index] is not None:
+            self._lines[index] = None
+            self._wrap(index)
+
+    def line(self, number: int) -> Strip:
+        """Screen line ``number`` of the page (blank past the end)."""
+        if not 0 <= number < self.total:
+            return Strip.blank(0)
+        index = self.block_at(number)
+        if self._lines[index] is None:
+            self._wrap(index)
+        lines = self._lines[index] or []
+        offset = number - self.starts[index]
+        return lines[offset] if offset < len(lines) else Strip.blank(0)

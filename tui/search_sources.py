@@ -1,0 +1,44 @@
+"""What a search reads from the catalog for its hits: their running text (snippets are
+cut from it) and their topics (the facets), a few indexed reads per page of hits."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from tui.model import document_from_dict
+
+
+def running_texts(db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    """The running text of each document (what its snippet is cut from)."""
+    from tui.index.documents import body_text
+
+    found: dict[str, str] = {}
+    for doc_id in ids:
+        row = db.execute("SELECT json FROM events WHERE id = ?", (doc_id,)).fetchone()
+        if row is not None:  # an event's running text is its summary alone
+            found[doc_id] = json.loads(row[0]).get("summary", "")
+            continue
+        row = (db.execute("SELECT json FROM articles WHERE id = ?", (doc_id,)).fetchone()
+               or db.execute("SELECT json FROM day_pages WHERE id = ?", (doc_id,)).fetchone())
+        if row is not None:
+            found[doc_id] = body_text(document_from_dict(json.loads(row[0])))
+    return found
+
+
+def hit_topics(db: sqlite3.Connection, ids: list[str]) -> dict[str, list[str]]:
+    """Each event's and day page's topics: events in one query, day pages from JSON."""
+    from tui.index.documents import topics_of
+
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(f"SELECT id, topics FROM events WHERE id IN ({marks})", chunk):
+            found[row[0]] = json.loads(row[1])
+        rest = [doc_id for doc_id in chunk if doc_id not in found]
+        if rest:
+            marks = ",".join("?" * len(rest))
+            for row in db.execute(f"SELECT id, json FROM day_pages WHERE id IN ({marks})", rest):
+                found[row[0]] = topics_of(document_from_dict(json.loads(row[1])))
+    return found
