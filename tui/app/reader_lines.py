@@ -20,8 +20,11 @@ from textual.strip import Strip
 
 # Render one block: its styled text at a width -> its lines.
 RenderBlock = Callable[[Text, int], list[Strip]]
-# A page of at most this many cells is wrapped whole when shown (a long article).
-WRAP_WHOLE_CELLS = 20_000
+# A page of at most this many cells is wrapped whole when shown (an event page, a short
+# article). Wrapping costs about a millisecond a block, and a page is laid out at two
+# widths (with and without the scrollbar) when it is longer than the screen, so a day
+# of a hundred events must not be wrapped whole: that was 75 ms on every day shown.
+WRAP_WHOLE_CELLS = 3_000
 
 
 def estimate(block: Text, width: int, indent: int) -> int:

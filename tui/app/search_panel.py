@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from tui.search import Hit
 
 RESULT_LIMIT = 50
-TYPING_PAUSE = 0.05  # seconds of quiet before a search starts: one search per burst of keys
+TYPING_PAUSE = 0.03  # seconds of quiet before a search starts: one search per burst of keys
 
 
 class SearchPanel(Vertical):

@@ -200,6 +200,9 @@ def markdown(report: dict[str, Any]) -> str:
         "`Library.search(limit=50)` with snippets; FTS5 is a count plus the first 50 rows "
         "with `snippet()`; grep is one pass over the files per pattern (no ranking).",
         "",
+        "Why a target is missed, what the profiles show and what would close it: "
+        "[docs/PERFORMANCE.md](docs/PERFORMANCE.md).",
+        "",
     ]
     for result in report["results"]:
         lines += _size_section(result)
