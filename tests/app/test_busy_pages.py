@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.strip import Strip
@@ -53,6 +54,18 @@ def test_only_blocks_on_screen_are_wrapped_and_lines_hang_under_their_text() -> 
     assert first[0].startswith("  • event 0")
     assert len(first) > 1 and all(line.startswith("    ") for line in first[1:])
     assert all(len(line) <= 40 for line in first)
+
+
+def test_the_indent_under_a_hanging_line_has_the_page_background() -> None:
+    page = busy_page(5)
+    background = Style(bgcolor="#112233")
+    lines = ReaderLines(page.blocks, page.indents, 40, lambda i: page.blocks[i], rich_lines,
+                        background)
+    hanging = lines.line(lines.starts[1] + 1)
+    indent = page.indents[1]
+    pad = hanging.crop(0, indent)
+    assert pad.text == " " * indent
+    assert all(segment.style == background for segment in pad)
 
 
 def test_estimates_become_exact_where_the_page_is_shown() -> None:

@@ -160,7 +160,7 @@ class Reader(ScrollView):
         lines = self._lines
         if lines is None or lines.width != width:
             lines = ReaderLines(self.page.blocks, self.page.indents, width,
-                                self.styled_block, self._render_text)
+                                self.styled_block, self._render_text, self.rich_style)
         return lines
 
     def _lay_out(self) -> ReaderLines:

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import accumulate
 
+from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
@@ -51,11 +52,15 @@ class ReaderLines:
         width: int,
         styled: Callable[[int], Text],
         render: RenderBlock,
+        background: Style | None = None,
     ) -> None:
         self.width = max(1, width)
         self.indents = indents
         self._styled = styled
         self._render = render
+        # What the indent under a hanging line is filled with: the page's own background,
+        # not the terminal's default (which showed as a grey box beside every link).
+        self.background = background
         self.heights = [estimate(b, self.width, i) for b, i in zip(blocks, indents, strict=True)]
         self._lines: list[list[Strip] | None] = [None] * len(blocks)
         self._starts: list[int] | None = None
@@ -90,8 +95,8 @@ class ReaderLines:
             prefix, rest = text.divide([indent])
             body = self._render(rest, self.width - indent) or [Strip.blank(0)]
             head = (self._render(prefix, self.width)[:1] or [Strip.blank(0)])[0]
-            head = head.crop(0, indent).extend_cell_length(indent)
-            pad = Strip.blank(indent)
+            head = head.crop(0, indent).extend_cell_length(indent, self.background)
+            pad = Strip.blank(indent, self.background)
             lines = [Strip.join([head, body[0]])]
             lines += [Strip.join([pad, line]) for line in body[1:]]
         else:
