@@ -419,29 +419,35 @@ class Catalog:
 
     # Reads for the app ------------------------------------------------------
 
+    @staticmethod
+    def _nearest(table: str, id_column: str, key_column: str) -> str:
+        """SQL for the rows of a key nearest in date to a day (arguments: key, event id,
+        day, limit, twice, then day, limit): two top-``limit`` index reads, one each side
+        of the day, instead of sorting every row of a story or topic."""
+        side = (f"SELECT * FROM (SELECT {id_column} AS id, date FROM {table} "
+                f"WHERE {key_column} = ? AND {id_column} != ? AND date {{}} ? "
+                "ORDER BY date {} LIMIT ?)")
+        return (f"SELECT id, date FROM ({side.format('>=', 'ASC')} UNION ALL "
+                f"{side.format('<', 'DESC')}) ORDER BY abs(julianday(date) - julianday(?)), "
+                "date LIMIT ?")
+
     def nearest_in_story(self, key: str, event_id: str, day: str, limit: int) -> list[str]:
         """Up to ``limit`` other events of story ``key`` nearest in date to ``day`` (ISO),
-        in date order: two top-``limit`` reads of the story index, one each side."""
-        side = ("SELECT * FROM (SELECT id, date, seq FROM events WHERE story_key = ? "
-                "AND id != ? AND date {} ? ORDER BY date {} LIMIT ?)")
+        in date order."""
+        nearest = self._nearest("events", "id", "story_key")
         rows = self.conn.execute(
-            f"SELECT id FROM (SELECT * FROM ({side.format('>=', 'ASC')} UNION ALL "
-            f"{side.format('<', 'DESC')}) ORDER BY abs(julianday(date) - julianday(?)), date "
-            "LIMIT ?) ORDER BY date, seq",
+            f"SELECT n.id FROM ({nearest}) AS n JOIN events AS e ON e.id = n.id "
+            "ORDER BY n.date, e.seq",
             (key, event_id, day, limit, key, event_id, day, limit, day, limit),
         )
         return [row[0] for row in rows]
 
     def nearest_with_topic(self, key: str, event_id: str, day: str, limit: int) -> list[str]:
         """Up to ``limit`` other events with topic ``key``, nearest in date to ``day`` (ISO)
-        first, then earlier first; undated ones last. Two top-``limit`` reads, one each
-        side of ``day``, instead of sorting every event of a topic that may have thousands."""
-        side = ("SELECT * FROM (SELECT event_id, date FROM topics WHERE topic_key = ? "
-                "AND event_id != ? AND date {} ? ORDER BY date {} LIMIT ?)")
+        first, then earlier first; undated ones last."""
+        nearest = self._nearest("topics", "event_id", "topic_key")
         rows = self.conn.execute(
-            f"SELECT event_id FROM ({side.format('>=', 'ASC')} UNION ALL "
-            f"{side.format('<', 'DESC')}) ORDER BY abs(julianday(date) - julianday(?)), date "
-            "LIMIT ?",
+            f"SELECT id FROM ({nearest})",
             (key, event_id, day, limit, key, event_id, day, limit, day, limit),
         )
         found = [row[0] for row in rows]
