@@ -23,17 +23,14 @@ from tui.index.catalog_layout import (
     INDEXES,
     TABLES,
     event_num,
-    headline_keys,
     link_hashes,
-    related_hashes,
     result_data,
     stored_result,
     title_hash,
     url_hash,
 )
-from tui.links import date_from_id
+from tui.index.catalog_reads import CatalogReads, event_headline_keys
 from tui.model import Article, DayPage, Document, Event, Skip, document_from_dict
-from tui.text import headline_key
 
 __all__ = ["CATALOG_LAYOUT", "CATALOG_NAME", "Catalog", "event_headline_keys", "event_num",
            "stored_result", "story_key", "topic_key"]
@@ -50,16 +47,12 @@ def topic_key(topic: str) -> str:
     return " ".join(topic.casefold().split())
 
 
-def event_headline_keys(event: Event) -> set[str]:
-    """Keys a related link's title may have for this event (old titles carry the story)."""
-    return headline_keys(event.headline, event.story)
-
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class Catalog:
+class Catalog(CatalogReads):
     """One SQLite connection to a catalog file; not shared between threads."""
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
@@ -275,64 +268,6 @@ class Catalog:
             "INSERT INTO stories SELECT story_key, min(story), count(*) FROM events "
             "WHERE story_key = ?1 GROUP BY story_key", chosen)
 
-    def _events_by_num(self, table: str, hashes: Iterable[int]) -> list[sqlite3.Row]:
-        """The events a hashed lookup table names for any of ``hashes`` (candidates)."""
-        wanted = sorted(set(hashes))
-        if not wanted:
-            return []
-        marks = ",".join("?" * len(wanted))
-        return self.conn.execute(
-            "SELECT e.id, e.date, e.headline, e.story, e.json FROM events e WHERE e.id IN "
-            f"(SELECT n.id FROM event_nums n WHERE n.num IN (SELECT num FROM {table} "
-            f"WHERE hash IN ({marks})))", wanted).fetchall()
-
-    def linking_to(self, event: Event) -> list[str]:
-        """Events whose related links name this event: by id, alias, or date and title."""
-        names = {event.id, *event.aliases}
-        day = event.date
-        titles = event_headline_keys(event) if day is not None else set()
-        found = set()
-        for row in self._events_by_num("related_keys", related_hashes(event)):
-            for link in json.loads(row["json"]).get("related", []):
-                target = link["target"]
-                if target in names or (titles and date_from_id(target) == day
-                                       and headline_key(link["title"]) in titles):
-                    found.add(row["id"])
-                    break
-        found.discard(event.id)
-        return sorted(found)
-
-    def event_ids_with_source_url(self, url: str) -> list[str]:
-        if not url:
-            return []
-        return sorted(
-            row["id"] for row in self._events_by_num("source_urls", [url_hash(url)])
-            if any(source["url"] == url for source in json.loads(row["json"]).get("sources", []))
-        )
-
-    def event_json(self, event_id: str) -> str | None:
-        row = self.conn.execute("SELECT json FROM events WHERE id = ?", (event_id,)).fetchone()
-        return row["json"] if row else None
-
-    def resolve_id(self, target: str) -> str | None:
-        """An event id or alias -> the event id."""
-        row = self.conn.execute("SELECT id FROM events WHERE id = ?", (target,)).fetchone()
-        if row:
-            return row["id"]
-        row = self.conn.execute(
-            "SELECT event_id FROM aliases WHERE alias = ?", (target,)
-        ).fetchone()
-        return row["event_id"] if row else None
-
-    def resolve_headline(self, day: str, title: str) -> str | None:
-        key = headline_key(title)
-        if not key:
-            return None
-        found = [row["id"] for row in self._events_by_num("headline_keys", [title_hash(day, key)])
-                 if (row["date"] or "") == day
-                 and key in headline_keys(row["headline"], row["story"])]
-        return min(found) if found else None
-
     # articles and day pages ---------------------------------------------
 
     def put_article(self, article: Article) -> None:
@@ -351,37 +286,6 @@ class Catalog:
         """The key terms an article's similarity search used (see ``_link_articles``)."""
         self.conn.execute("INSERT OR REPLACE INTO article_terms VALUES (?, ?)",
                           (article_id, json.dumps(terms, ensure_ascii=False)))
-
-    def article_terms(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for article_id in article_ids:
-            row = self.conn.execute("SELECT terms FROM article_terms WHERE article_id = ?",
-                                    (article_id,)).fetchone()
-            if row is not None:
-                found[article_id] = json.loads(row[0])
-        return found
-
-    def article_ids(self) -> list[str]:
-        return [row["id"] for row in self.conn.execute("SELECT id FROM articles")]
-
-    def article_json(self, article_id: str) -> str | None:
-        row = self.conn.execute("SELECT json FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row["json"] if row else None
-
-    def articles_linked_to(self, event_ids: Iterable[str]) -> set[str]:
-        found: set[str] = set()
-        for event_id in event_ids:
-            rows = self.conn.execute(
-                "SELECT article_id FROM article_events WHERE event_id = ?", (event_id,)
-            )
-            found.update(row["article_id"] for row in rows)
-        return found
-
-    def unlinked_article_ids(self) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_events)"
-        )
-        return [row["id"] for row in rows]
 
     def set_article_links(self, article_id: str, links: list[tuple[str, str, float]]) -> None:
         """Replace an article's event links: (event id, how it was found, score)."""
@@ -414,45 +318,3 @@ class Catalog:
             sorted(counts.items()),
         )
 
-    def vocabulary(self) -> dict[str, int]:
-        return dict(self.conn.execute("SELECT word, docs FROM vocabulary").fetchall())
-
-    # Reads for the app ------------------------------------------------------
-
-    @staticmethod
-    def _nearest(table: str, id_column: str, key_column: str) -> str:
-        """SQL for the rows of a key nearest in date to a day (arguments: key, event id,
-        day, limit, twice, then day, limit): two top-``limit`` index reads, one each side
-        of the day, instead of sorting every row of a story or topic."""
-        side = (f"SELECT * FROM (SELECT {id_column} AS id, date FROM {table} "
-                f"WHERE {key_column} = ? AND {id_column} != ? AND date {{}} ? "
-                "ORDER BY date {} LIMIT ?)")
-        return (f"SELECT id, date FROM ({side.format('>=', 'ASC')} UNION ALL "
-                f"{side.format('<', 'DESC')}) ORDER BY abs(julianday(date) - julianday(?)), "
-                "date LIMIT ?")
-
-    def nearest_in_story(self, key: str, event_id: str, day: str, limit: int) -> list[str]:
-        """Up to ``limit`` other events of story ``key`` nearest in date to ``day`` (ISO),
-        in date order."""
-        nearest = self._nearest("events", "id", "story_key")
-        rows = self.conn.execute(
-            f"SELECT n.id FROM ({nearest}) AS n JOIN events AS e ON e.id = n.id "
-            "ORDER BY n.date, e.seq",
-            (key, event_id, day, limit, key, event_id, day, limit, day, limit),
-        )
-        return [row[0] for row in rows]
-
-    def nearest_with_topic(self, key: str, event_id: str, day: str, limit: int) -> list[str]:
-        """Up to ``limit`` other events with topic ``key``, nearest in date to ``day`` (ISO)
-        first, then earlier first; undated ones last."""
-        nearest = self._nearest("topics", "event_id", "topic_key")
-        rows = self.conn.execute(
-            f"SELECT id FROM ({nearest})",
-            (key, event_id, day, limit, key, event_id, day, limit, day, limit),
-        )
-        found = [row[0] for row in rows]
-        if len(found) < limit:
-            found += [row[0] for row in self.conn.execute(
-                "SELECT event_id FROM topics WHERE topic_key = ? AND event_id != ? "
-                "AND date IS NULL ORDER BY event_id LIMIT ?", (key, event_id, limit - len(found)))]
-        return found
