@@ -243,6 +243,23 @@ def test_search_bad_limit(indexed: list[str], capsys: pytest.CaptureFixture[str]
     one_line_error(capsys, "--limit")
 
 
+@pytest.mark.parametrize("seconds", ["-1", "4000", "nan"])
+def test_search_bad_time_limit(indexed: list[str], capsys: pytest.CaptureFixture[str],
+                               seconds: str) -> None:
+    assert main(["search", *indexed, "--time-limit", seconds, "monti"]) == 2
+    one_line_error(capsys, "--time-limit")
+
+
+def test_search_time_limit_bounds_the_collection(indexed: list[str],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", *indexed, "--json", "--time-limit", "0", "italy"]) == 0
+    cut = json.loads(capsys.readouterr().out)
+    assert main(["search", *indexed, "--json", "italy"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert cut["cut_short"] and not whole["cut_short"]
+    assert 0 < cut["shown"] < whole["shown"]
+
+
 def test_show_event(indexed: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", *indexed, BERLUSCONI_ALIAS]) == 0
     out = capsys.readouterr().out
