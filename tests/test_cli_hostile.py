@@ -249,15 +249,14 @@ def test_control_characters_in_a_query_are_dropped(
 
 
 def test_a_search_cut_short_says_so(
-    hostile: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    hostile: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["index", *hostile, "--quiet"]) == 0
     capsys.readouterr()
-    monkeypatch.setattr("tui.library.TIME_LIMIT", 0.0)
-    assert main(["search", *hostile, "summary"]) == 0
+    assert main(["search", *hostile, "--time-limit", "0", "summary"]) == 0
     out = capsys.readouterr().out
     assert "note: the search took too long and stopped; results are partial" in out
-    assert main(["search", *hostile, "--json", "summary"]) == 0
+    assert main(["search", *hostile, "--json", "--time-limit", "0", "summary"]) == 0
     assert json.loads(capsys.readouterr().out)["cut_short"] is True
 
 
