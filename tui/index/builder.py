@@ -108,6 +108,15 @@ def prepare_dirs(archive_dir: Path, index_dir: Path) -> tuple[Path, Path]:
     return archive.resolve(), index.resolve()
 
 
+def _catalog_meta(generation: Path) -> dict[str, str]:
+    """The meta table of a generation's catalog (raises whatever an unreadable one does)."""
+    catalog = Catalog(generation / CATALOG_NAME)
+    try:
+        return catalog.meta()
+    finally:
+        catalog.close()
+
+
 def _full_build_reason(generation: Path | None, archive: Path, rebuild: bool) -> str:
     if rebuild:
         return "rebuild requested"
@@ -116,11 +125,7 @@ def _full_build_reason(generation: Path | None, archive: Path, rebuild: bool) ->
     if not generation.is_dir():
         return f"the index names a missing {generation.name}"
     try:
-        catalog = Catalog(generation / CATALOG_NAME)
-        try:
-            meta = catalog.meta()
-        finally:
-            catalog.close()
+        meta = _catalog_meta(generation)
     except Exception as exc:  # noqa: BLE001 - any unreadable catalog means: rebuild
         return f"the catalog could not be read ({exc})"
     version = meta.get("schema_version")
@@ -204,11 +209,7 @@ def build_index(
 def _update_interrupted(generation: Path) -> bool:
     """Whether an update of ``generation`` committed Whoosh but not the catalog."""
     try:
-        catalog = Catalog(generation / CATALOG_NAME)
-        try:
-            meta = catalog.meta()
-        finally:
-            catalog.close()
+        meta = _catalog_meta(generation)
         ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
         try:
             return whoosh_step(meta, ix.latest_generation()) == "ahead"
