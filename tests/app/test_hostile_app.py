@@ -15,32 +15,13 @@ from pathlib import Path
 
 import pytest
 from chronicle_testing import build_archive_index, settle, started
+from hostile import ESC, EVENT, MARHABA, SHALOM, TOKYO, event_page
 
 from tui.app.chronicle_app import ChronicleApp
 from tui.app.history import Location
 
-ESC = (
-    "\x1b[31m\x1b]8;;http://evil.example\x07\x1b]52;c;cm0gLXJmIH4=\x07"
-    "\u202e\u200b\x9b2J\x07\x7f\x08"
-)
-TOKYO, MARHABA, SHALOM = (
-    "\u6771\u4eac",
-    "\u0645\u0631\u062d\u0628\u0627",
-    "\u05e9\u05dc\u05d5\u05dd",
-)
 LONG_WORD = "Llanfair" * 20
-EVENT = "news/2011/11/13/hostile-headline.md"
-EVENT_PAGE = (
-    "### [2011-11-13](/news/2011/11/13/index.md)\n\n"
-    f"# [bold red]Hostile[/] {ESC}headline {TOKYO} {MARHABA}\n\n"
-    f"Summary [link=file:///etc/passwd]click[/link] {ESC}and {SHALOM} {LONG_WORD}.\n\n"
-    "### Source:\n\n"
-    f"1. [Evil{ESC} Times](javascript:alert(1))\n"
-    f"2. [Good Times](https://good.example/a{ESC}b)\n\n"
-    "### Related:\n\n"
-    f"1. [Another [i]event[/i]{ESC}](/news/2011/11/12/other.md) "
-    f"_Context: Ter{ESC}ror, [b]Topic[/b]_\n"
-)
+EVENT_PAGE = event_page(LONG_WORD)
 READER_TEXT = (
     f"[bold red]Hostile[/] headline {TOKYO} {MARHABA}\n2011-11-13\n"
     "topics: Terror, [b]Topic[/b]\n\n"
