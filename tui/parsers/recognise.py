@@ -10,8 +10,9 @@ of the heading lines decides:
 - a page of ``### [title](link)`` entries under undated headings (the site's front
   page, ``## [News](...)``, ``## [Yesterday](...)``): navigation, skipped;
 - anything else with prose is an article (front matter optional, and front matter
-  alone is enough); a page that is mostly link lists (``api/README.md``, the
-  sample's ``ABOUT.md``) is navigation, skipped.
+  alone is enough), prose about the archive itself included (the sample's
+  ``ABOUT.md``); a page that is mostly link lists (``api/README.md``) is
+  navigation, skipped.
 
 :func:`parse_file` never raises: every failure is a :class:`Skip` with a reason a
 person can act on.
