@@ -21,7 +21,6 @@ from whoosh.collectors import TopCollector
 from whoosh.qparser import QueryParser
 
 import tui.date_order as date_order_module
-import tui.ranking as ranking_module
 import tui.search as search_module
 from tui.bench.generator import generate_archive
 from tui.index.builder import build_index
@@ -144,8 +143,7 @@ def test_date_ranges_leave_out_deleted_documents(tmp_path: Path, seeds_dir: Path
         lib.close()
 
 
-def test_array_bm25f_scores_as_whoosh_does(big: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ranking_module, "READ_LENGTHS_SHARE", 0.0)
+def test_array_bm25f_scores_as_whoosh_does(big: Library) -> None:
     for text in ("people", "police election", '"prime minister"', "govern*"):
         results = big.search(text, limit=500)
         with big._searching() as searcher:

@@ -17,7 +17,8 @@ import heapq
 import time
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from whoosh import matching
 from whoosh import query as wq
@@ -75,20 +76,40 @@ class DateKeys:
         return (value << 32) | docnum
 
 
+# Matching document numbers, ascending: all of them (None) or those among the given
+# ones (ascending); ``cut_short`` is true once the deadline has stopped it.
+class Finder(Protocol):
+    cut_short: bool
+
+    def __call__(self, docnums: Sequence[int] | None = None) -> list[int]: ...
+
+
 def in_date_order(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, newest: bool,
-                  deadline: float) -> tuple[list[int], int, bool, bool]:
+                  deadline: float, finder: Finder | None = None,
+                  ) -> tuple[list[int], int, bool, bool]:
     """The first ``limit`` matching document numbers in date order, the number of
     matches, whether that number is exact, and whether the deadline stopped early.
 
     A query matching few documents has them all enumerated; one matching many is
     walked in date order instead, a stretch of dates at a time, until ``limit`` are
     found: ``government`` newest first then looks at a few hundred documents, not at
-    the seventy thousand that hold the word.
+    the seventy thousand that hold the word. ``finder`` (``tui.postings.Matches``)
+    reads the matches from the posting lists instead of through Whoosh's matchers.
     """
     estimate = q.estimate_size(searcher.reader())
     if estimate <= ENUMERATE_BELOW or not len(keys.keys):
+        if finder is not None:
+            return _all_found(finder, keys, limit, newest)
         return _enumerated(searcher, q, keys, limit, newest, deadline)
-    return _walked(searcher, q, keys, limit, newest, deadline, estimate)
+    return _walked(searcher, q, keys, limit, newest, deadline, estimate, finder)
+
+
+def _all_found(finder: Finder, keys: DateKeys, limit: int,
+               newest: bool) -> tuple[list[int], int, bool, bool]:
+    found = finder()
+    sort_key = keys.sort_key
+    first = heapq.nsmallest(limit, (sort_key(docnum, newest) for docnum in found))
+    return [item & 0xFFFFFFFF for item in first], len(found), not finder.cut_short, finder.cut_short
 
 
 def _enumerated(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, newest: bool,
@@ -144,7 +165,8 @@ class _Sequence:
 
 
 def _walked(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, newest: bool,
-            deadline: float, estimate: int) -> tuple[list[int], int, bool, bool]:
+            deadline: float, estimate: int, finder: Finder | None,
+            ) -> tuple[list[int], int, bool, bool]:
     sorted_keys, order = keys.sorted()
     first, end = _walk_range(q, sorted_keys)
     dated_end = min(end, bisect_left(sorted_keys, _UNDATED))
@@ -152,7 +174,9 @@ def _walked(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, newest:
     sequence = _Sequence(range(dated_end - 1, first - 1, -1), range(dated_end, end)) if (
         newest) else _Sequence(range(first, end), range(0))
     total = len(sorted_keys)
-    stretch = max(2 * limit, int(limit * 1.25 * total / max(estimate, 1)))
+    # as many documents as should hold the matches asked for, at the query's density
+    # among the documents walked
+    stretch = max(2 * limit, int(limit * 1.25 * min(total, end - first) / max(estimate, 1)))
     leaves = [(sub, offset, sub.doc_count_all()) for sub, offset in searcher.leaf_searchers()]
     found: list[int] = []
     at = 0
@@ -165,7 +189,10 @@ def _walked(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, newest:
                 sequence[stop - 1]]:
             stop += 1
         docnums = sorted(order[sequence[i]] for i in range(at, stop))
-        for sub, offset, count in leaves:
+        if finder is not None:
+            found.extend(finder(docnums))
+            cut_short = finder.cut_short
+        for sub, offset, count in leaves if finder is None else ():
             start, finish = bisect_left(docnums, offset), bisect_left(docnums, offset + count)
             if start == finish:
                 continue

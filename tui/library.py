@@ -29,6 +29,7 @@ from tui.model import Article, DayPage, Event, document_from_dict
 from tui.neighbours import neighbours_of
 from tui.open_index import OpenIndex
 from tui.search import TIME_LIMIT, SearchResults, Vocabulary, run_search
+from tui.search import prepare as prepare_searcher
 from tui.search_sources import hit_topics, running_texts
 from tui.summaries import (
     SUMMARY_COLUMNS,
@@ -369,6 +370,14 @@ class Library:
             return run_search(searcher, self._texts, self._topics, query, limit=limit,
                               sort=sort, kind=kind, time_limit=self.time_limit,
                               vocabulary=self._vocabulary)
+
+    def prepare_search(self) -> None:
+        """Read now what the first search would otherwise read (date keys, field
+        lengths, stories and topics, the did-you-mean words): for a background worker
+        after the first paint. Safe to call again; searches wait while it runs."""
+        with self._searching() as searcher:
+            prepare_searcher(searcher)
+        self._vocabulary()
 
     def _vocabulary(self) -> Vocabulary:
         """The catalog's words, read at the first "did you mean" and after each update;

@@ -8,17 +8,17 @@ expand to at most :data:`MAX_EXPANSION` of their most frequent words (and at mos
 (:mod:`tui.snippets`), and "did you mean" draws on the unstemmed words.
 
 For speed: a plain word is one term of one field (the schema's combined default
-field), not a union over four; the parser, the snippet cutter, the date keys and the
-default field's lengths (:mod:`tui.ranking`) are made once per searcher; ``story:``
-and ``topic:`` words become the whole stories and topics that hold them
-(:mod:`tui.labels`); a date sort enumerates matches without scoring them, or walks a
-very common word's matches in date order until it has its hits, and a ``date:`` range
-is looked up in sorted date keys (:mod:`tui.date_order`). A relevance search counts
-its total while collecting (exact unless the time limit stopped it); a walked date
-sort gives Whoosh's estimate (``total_exact`` False, with a note). Only the shown hits
-are highlighted and only their stored fields read. A word in nearly every document
-still has every posting scored (block-quality skipping hardly ever skips: such a
-word's BM25 scores are too alike), which is what the time limit is for.
+field); the parser, the snippet cutter, the date keys and the field lengths
+(:mod:`tui.ranking`) are made once per searcher (:func:`prepare` does it ahead);
+``story:`` and ``topic:`` words become the whole stories and topics that hold them
+(:mod:`tui.labels`); words, phrases, AND/OR/NOT and date spans are read and scored
+straight from the posting lists (:mod:`tui.postings`), anything else by Whoosh's
+collector; a date sort enumerates matches without scoring them, or walks a common
+word's matches in date order until it has its hits, and a ``date:`` range is looked up
+in sorted date keys (:mod:`tui.date_order`). A relevance search that would read more
+than :data:`SCORE_BUDGET` postings is ranked among its newest matches (with a note);
+a walked date sort gives an estimated total (``total_exact`` False, with a note). Only
+the shown hits are highlighted and only their stored fields read.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from tui.date_order import (
 )
 from tui.index.schema import DEFAULT_FIELD, FIELD_ALIASES
 from tui.labels import LABEL_FIELDS, Labels, WideOr, has_label_query, with_labels
+from tui.postings import Matches, best_scored, plan
 from tui.query_check import KINDS, QueryError, check_query
 from tui.ranking import ArrayBM25F
 from tui.snippets import Segments, Snippets, first_word_pattern, tidy_segments
@@ -55,7 +56,7 @@ from tui.spelling import Vocabulary, suggest
 from tui.text import strip_controls
 
 __all__ = ["KINDS", "Hit", "QueryError", "SearchResults", "Segments", "Vocabulary", "check_query",
-           "run_search", "tidy_segments"]
+           "prepare", "run_search", "tidy_segments"]
 
 SORTS = ("relevance", "newest", "oldest", "date")
 MAX_EXPANSION = 50
@@ -119,7 +120,7 @@ class _SearchTools:
                 aliases.setdefault(name, []).append(alias)
         self.parser.add_plugin(FieldAliasPlugin(aliases))
         self.snippets = Snippets(schema[DEFAULT_FIELD].analyzer)
-        self.weighting = ArrayBM25F(DEFAULT_FIELD)
+        self.weighting = ArrayBM25F()
         reader = searcher.reader()
         self.ids = reader.column_reader("id") if reader.has_column("id") else None
         self._date_keys: DateKeys | None = None
@@ -155,6 +156,28 @@ def _tools(searcher: Searcher) -> _SearchTools:
     if tools is None:
         tools = _TOOLS[searcher] = _SearchTools(searcher)
     return tools
+
+
+# Fields whose lengths every relevance search of a plain word, topic or story uses.
+_SCORED_FIELDS = (DEFAULT_FIELD, "topics", "stories")
+
+
+def prepare(searcher: Searcher) -> None:
+    """Do now what the first search on ``searcher`` would otherwise pay for: the
+    parser, the date keys in date order, the distinct stories and topics, the field
+    lengths and the deleted documents (about a second at 100,000 events). The app
+    calls it in a background worker after its first paint (``Library.prepare_search``)."""
+    tools = _tools(searcher)
+    tools.date_keys(searcher).sorted()
+    tools.labels(searcher)
+    fields = [name for name in _SCORED_FIELDS if name in searcher.schema]
+    tools.weighting.lengths.read_all(searcher, fields)
+    for name in fields:
+        tools.weighting.norms(searcher, name)
+    for leaf, _ in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if reader.has_deletions():
+            getattr(reader, "deleted_docs_set", None)
 
 
 def parse_query(text: str, searcher: Searcher) -> wq.Query:
@@ -230,10 +253,13 @@ def _ranked(searcher: Searcher, q: wq.Query, need: int, sort: str, deadline: flo
             notes: list[str]) -> tuple[list[tuple[int, float]], int, bool, bool]:
     """(docnum, score) of the best ``need`` matches in the asked order, the total, whether
     it is exact (not when the time limit cut the search short), and whether it was."""
+    weighting = _tools(searcher).weighting
+    parts = plan(q, searcher)
     if sort != "relevance":
         keys = _tools(searcher).date_keys(searcher)
+        finder = None if parts is None else Matches(searcher, parts, weighting, deadline)
         docnums, total, exact, cut_short = in_date_order(searcher, q, keys, need,
-                                                         sort == "newest", deadline)
+                                                         sort == "newest", deadline, finder)
         if not exact and not cut_short:
             notes.append(f"about {total:,} matches (estimated)")
         return [(d, 0.0) for d in docnums], total, exact, cut_short
@@ -244,9 +270,12 @@ def _ranked(searcher: Searcher, q: wq.Query, need: int, sort: str, deadline: flo
                              lambda: _tools(searcher).date_keys(searcher), SCORE_BUDGET)
         if newest is not None:
             span, share = newest
-            if estimate >= WALK_DENSITY * searcher.doc_count_all():
+            if parts is not None:
+                ranked, count, cut_short = best_scored(searcher, parts, need, deadline,
+                                                       weighting, within=span)
+            elif estimate >= WALK_DENSITY * searcher.doc_count_all():
                 ranked, count, cut_short = best_among(searcher, q, span.docnums, need,
-                                                      deadline, _tools(searcher).weighting)
+                                                      deadline, weighting)
             else:
                 ranked, count, cut_short = _collected(searcher, wq.And([q, span]), need,
                                                       deadline)
@@ -261,7 +290,10 @@ def _ranked(searcher: Searcher, q: wq.Query, need: int, sort: str, deadline: flo
     # Every match is scored and counted: block-quality skipping hardly ever skips here
     # (a common word's BM25 scores are too alike) and matcher replacement drops
     # documents from the count, so both are off and the count comes free and exact.
-    ranked, count, cut_short = _collected(searcher, q, need, deadline)
+    if parts is not None:
+        ranked, count, cut_short = best_scored(searcher, parts, need, deadline, weighting)
+    else:
+        ranked, count, cut_short = _collected(searcher, q, need, deadline)
     if cut_short:
         return ranked, len(ranked), False, True
     return ranked, count, True, False
@@ -329,6 +361,9 @@ def run_search(
         q = with_labels(q, tools.labels(searcher))
     if has_date_range(q):
         q = with_date_spans(q, tools.date_keys(searcher))
+    # The date keys are read once per searcher (at most a few tenths of a second): not
+    # out of this query's time limit.
+    tools.date_keys(searcher).sorted()
     ranked, total, total_exact, cut_short = _ranked(
         searcher, q, max(limit, FACET_SAMPLE), sort, time.perf_counter() + time_limit, notes)
     shown = ranked[:limit]

@@ -10,14 +10,22 @@ from tui.model import document_from_dict
 
 
 def running_texts(db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-    """The running text of each document (what its snippet is cut from)."""
+    """The running text of each document (what its snippet is cut from): the events'
+    summaries in one query (SQLite takes the summary out of the JSON), then articles
+    and day pages, rarer among hits, one by one."""
     from tui.index.documents import body_text
 
     found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for doc_id, summary in db.execute(
+                f"SELECT id, json_extract(json, '$.summary') FROM events WHERE id IN ({marks})",
+                chunk):
+            # an event's running text is its summary alone
+            found[doc_id] = summary if isinstance(summary, str) else ""
     for doc_id in ids:
-        row = db.execute("SELECT json FROM events WHERE id = ?", (doc_id,)).fetchone()
-        if row is not None:  # an event's running text is its summary alone
-            found[doc_id] = json.loads(row[0]).get("summary", "")
+        if doc_id in found:
             continue
         row = (db.execute("SELECT json FROM articles WHERE id = ?", (doc_id,)).fetchone()
                or db.execute("SELECT json FROM day_pages WHERE id = ?", (doc_id,)).fetchone())

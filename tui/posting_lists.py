@@ -1,0 +1,156 @@
+"""Reading one word's posting list in one segment, fast, through Whoosh's documented
+matcher API (``is_active``, ``id``, ``weight``, ``next``, ``skip_to``).
+
+A list is read whole, in stretches of document numbers that cover a set of wanted
+documents, or document by document with ``skip_to`` when only a few are wanted. Every
+loop reads the clock after its first posting and then every :data:`CLOCK_EVERY`: once
+the deadline has passed, the segment's ``horizon`` (the last document read) bounds
+everything read after it, so the documents up to it are still scored whole.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from whoosh.matching import FilterMatcher, Matcher
+from whoosh.searching import Searcher
+
+from tui.ranking import ArrayBM25F
+
+# An AND's later word is sought document by document (skip_to) when it has more than
+# this many times as many postings in the segment as there are documents left.
+SEEK_RATIO = 8
+# A restriction to a set of documents is read as stretches of the posting list; two
+# wanted documents this far apart or more start a new stretch (blocks are 128 postings).
+STRETCH_GAP = 512
+# Postings read between two looks at the clock.
+CLOCK_EVERY = 1024
+NO_HORIZON = 2**62
+EVERYTHING = ((0, NO_HORIZON),)
+
+
+class Within:
+    """The documents (one segment's numbers, ascending) a part of a query may match."""
+
+    def __init__(self, docs: Sequence[int]) -> None:
+        self.docs = docs
+        self.members = frozenset(docs)
+        self._stretches: list[tuple[int, int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def stretches(self) -> list[tuple[int, int]]:
+        """(first, last) runs of document numbers that cover every wanted one."""
+        if self._stretches is None:
+            found: list[tuple[int, int]] = []
+            docs = self.docs
+            if docs:
+                start = previous = docs[0]
+                for doc in docs:
+                    if doc - previous >= STRETCH_GAP:
+                        found.append((start, previous))
+                        start = doc
+                    previous = doc
+                found.append((start, previous))
+            self._stretches = found
+        return self._stretches
+
+
+class Segment:
+    """One leaf searcher of the top searcher, with what scoring it needs.
+
+    ``horizon``: once the deadline has passed, the last document number read; nothing
+    after it is read any more, and only matches up to it count (every part of the
+    query has been read that far, so their scores are whole).
+    """
+
+    def __init__(self, leaf: Searcher, offset: int, weighting: ArrayBM25F,
+                 deleted: frozenset[int], deadline: float) -> None:
+        self.leaf = leaf
+        self.reader = leaf.reader()
+        self.offset = offset
+        self.weighting = weighting
+        self.deleted = deleted
+        self.deadline = deadline
+        self.horizon = NO_HORIZON
+
+
+def raw_matcher(matcher: Matcher) -> Matcher:
+    """The segment's own posting matcher: deleted documents are taken out afterwards,
+    all at once, rather than by a wrapper at every posting."""
+    if isinstance(matcher, FilterMatcher):
+        return matcher.children()[0]
+    return matcher
+
+
+def read_postings(m: Matcher, stretches: Sequence[tuple[int, int]], segment: Segment,
+          ids: list[int], tfs: list[float]) -> None:
+    """The postings within ``stretches`` (first, last document), up to the horizon.
+
+    The clock is read after the first posting and then every :data:`CLOCK_EVERY`.
+    """
+    is_active, ident, weight, advance = m.is_active, m.id, m.weight, m.next
+    add_id, add_tf = ids.append, tfs.append
+    deadline, clock = segment.deadline, time.perf_counter
+    horizon = segment.horizon
+    countdown = 1
+    for first, last in stretches:
+        last = min(last, horizon)
+        if first > last or not is_active():
+            return
+        if ident() < first:
+            m.skip_to(first)
+        while is_active():
+            doc = ident()
+            if doc > last:
+                break
+            add_id(doc)
+            add_tf(weight())
+            advance()
+            countdown -= 1
+            if not countdown:
+                if clock() > deadline:
+                    segment.horizon = doc
+                    return
+                countdown = CLOCK_EVERY
+
+
+def seek_each(m: Matcher, docs: Sequence[int], segment: Segment, ids: list[int],
+               tfs: list[float]) -> None:
+    """Each of ``docs`` looked for with ``skip_to``, up to the horizon."""
+    is_active, ident, weight = m.is_active, m.id, m.weight
+    deadline, clock = segment.deadline, time.perf_counter
+    horizon = segment.horizon
+    countdown = 1
+    for doc in docs:
+        if doc > horizon or not is_active():
+            return
+        if ident() < doc:
+            m.skip_to(doc)
+            if not is_active():
+                return
+        if ident() == doc:
+            ids.append(doc)
+            tfs.append(weight())
+        countdown -= 1
+        if not countdown:
+            if clock() > deadline:
+                segment.horizon = doc
+                return
+            countdown = CLOCK_EVERY
+
+
+def segments(searcher: Searcher, weighting: ArrayBM25F, deadline: float) -> list[Segment]:
+    found = []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if not reader.doc_count():
+            continue  # every document deleted
+        deleted: frozenset[int] = frozenset()
+        if reader.has_deletions():
+            deleted = getattr(reader, "deleted_docs_set", None) or frozenset(
+                d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+        found.append(Segment(leaf, offset, weighting, deleted, deadline))
+    return found
