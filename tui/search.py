@@ -69,7 +69,7 @@ TIME_LIMIT = 0.15
 # query that would read more is ranked among its newest matches only, the newest dates
 # holding about this many postings (with a note saying since when). None scores every
 # match (up to the time limit).
-SCORE_BUDGET: int | None = 20_000
+SCORE_BUDGET: int | None = 10_000
 SUGGEST_BELOW = 3
 # Whoosh's query parser slows down with the square of a long word; no real query is
 # longer than this.
