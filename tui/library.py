@@ -26,7 +26,7 @@ from tui.index.catalog import Catalog, story_key, topic_key
 from tui.index.store import IndexDamaged, IndexMissing, current_generation, pointer_state
 from tui.links import date_from_id, normalize_target
 from tui.model import Article, DayPage, Event, document_from_dict
-from tui.neighbours import neighbours_of
+from tui.neighbours import neighbours_in_stages, neighbours_of
 from tui.open_index import OpenIndex
 from tui.search import TIME_LIMIT, SearchResults, Vocabulary, run_search
 from tui.search import prepare as prepare_searcher
@@ -56,8 +56,8 @@ class Library:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
-        self.time_limit = TIME_LIMIT
         self._local = threading.local()
+        self._time_limit = TIME_LIMIT
         self._states: list[OpenIndex] = []
         self._lock = threading.Lock()
         self._search_lock = threading.Lock()
@@ -65,6 +65,28 @@ class Library:
         self._event_docs: tuple[Searcher, BitSet] | None = None
         self._vocabulary_lock = threading.Lock()
         self._words: tuple[str, Vocabulary] | None = None
+
+    @property
+    def time_limit(self) -> float:
+        """Seconds a search may collect for: this thread's own limit inside
+        ``searches_limited``, else the library's."""
+        limit = getattr(self._local, "time_limit", None)
+        return self._time_limit if limit is None else limit
+
+    @time_limit.setter
+    def time_limit(self, seconds: float) -> None:
+        self._time_limit = seconds
+
+    @contextmanager
+    def searches_limited(self, seconds: float) -> Iterator[None]:
+        """Searches this thread makes inside the block stop collecting after ``seconds``
+        (search as you type: the app runs the complete search when typing pauses)."""
+        before = getattr(self._local, "time_limit", None)
+        self._local.time_limit = seconds
+        try:
+            yield
+        finally:
+            self._local.time_limit = before
 
     @classmethod
     def open(cls, index_dir: Path) -> Library:
@@ -295,12 +317,18 @@ class Library:
         return document_from_dict(json.loads(raw))
 
     def summaries(self, ids: list[str]) -> list[EventSummary]:
+        """The events ``ids`` names, in that order (unknown ids left out): one query
+        per few hundred ids."""
         found = {}
-        for event_id in ids:
-            row = self._db.execute(f"SELECT {SUMMARY_COLUMNS} FROM events WHERE id = ?",
-                                   (event_id,)).fetchone()
-            if row is not None:
-                found[event_id] = summary_from_row(row)
+        db = self._db
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = db.execute(f"SELECT {SUMMARY_COLUMNS} FROM events WHERE id IN "
+                              f"({','.join('?' * len(chunk))})", chunk)
+            for row in rows:
+                summary = summary_from_row(row)
+                found[summary.id] = summary
         return [found[i] for i in ids if i in found]
 
     def story_events(self, story: str) -> list[EventSummary]:
@@ -340,6 +368,13 @@ class Library:
     def neighbours(self, doc_id: str) -> Neighbours:
         """Everything one hop from an event or article (see ``tui.neighbours``)."""
         return neighbours_of(self, self.document(doc_id))
+
+    def neighbours_in_stages(
+        self, doc: Event | Article | DayPage
+    ) -> Iterator[tuple[Neighbours, frozenset[str]]]:
+        """A document's neighbours as they are found, quickest first, each with the
+        fields still to come (see ``tui.neighbours.neighbours_in_stages``)."""
+        return neighbours_in_stages(self, doc)
 
     def more_like(self, doc_id: str, text: str) -> tuple[EventSummary, ...]:
         """Events whose text is most like ``text`` (the document ``doc_id`` left out)."""

@@ -8,7 +8,6 @@ in the history, which (with bookmarks, theme and position) persists between runs
 
 from __future__ import annotations
 
-import gc
 import webbrowser
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -17,17 +16,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 from textual.worker import get_current_worker
 
 from tui.app.actions import ACTIONS, bindings_for
 from tui.app.commands import ChronicleCommands
 from tui.app.history import Location
+from tui.app.idle_collection import IdleCollection
+from tui.app.key_footer import KeyFooter
 from tui.app.layout import PaneLayout
 from tui.app.navigator import Navigator
+from tui.app.navigator_rows import NavRow, day_rows, document_rows
 from tui.app.opening import ArchiveOpening
 from tui.app.pages import day_page, document_page, list_page
 from tui.app.reader import Page, Reader
@@ -36,11 +38,12 @@ from tui.app.search_panel import SearchPanel
 from tui.app.timeline import Timeline, TimelineItem, short_headline
 from tui.app.user_actions import UserActionsMixin
 from tui.app.user_data import UserData
-from tui.library import DayView, Library, Neighbours
+from tui.library import DayView, Library
 from tui.model import Article, Event
-from tui.summaries import EventSummary
 
 OPENABLE_SCHEMES = ("http", "https")
+# A document's neighbours that may arrive after its page is shown.
+SHOWN_LATER = frozenset({"more_like_this"})
 
 
 # App-wide keys that still work over a dialog or the story list; the rest act on the
@@ -79,6 +82,7 @@ class ChronicleApp(
         self.shown_doc: Event | Article | None = None
         self._open_url = open_url
         self.notes = list(notes)
+        self.idle_collection = IdleCollection(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-view keys do nothing while a dialog or the story list covers it."""
@@ -93,8 +97,11 @@ class ChronicleApp(
         with Horizontal(id="panes"):
             with Vertical(id="left", classes="pane") as left:
                 left.border_title = "Timeline [1]"
-                yield SearchPanel(id="search-panel")
+                # The timeline first: the screen focuses the first widget that can take
+                # the focus (it had been the hidden search box, until the archive
+                # opened, and the footer was built for each in turn).
                 yield Timeline(id="timeline")
+                yield SearchPanel(id="search-panel")
             with Vertical(id="centre", classes="pane") as centre:
                 centre.border_title = "Reader [2]"
                 yield Static(id="breadcrumb")
@@ -102,7 +109,7 @@ class ChronicleApp(
             with Vertical(id="right", classes="pane") as right:
                 right.border_title = "Related [3]"
                 yield Navigator(id="navigator")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def timeline(self) -> Timeline:
@@ -135,7 +142,13 @@ class ChronicleApp(
 
     def on_unmount(self) -> None:
         """Saves are written behind the interface: finish them before the app ends."""
+        self.idle_collection.stop()
         self.user_data.flush()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.idle_collection.input_seen()
+        await super().on_event(event)
 
     def _remember_theme(self, theme: Any) -> None:
         self.user_data.set_state(theme=theme.name)
@@ -171,28 +184,51 @@ class ChronicleApp(
             if not worker.is_cancelled:
                 self.call_from_thread(callback, *args)
 
+        self.load_place(lib, location, record, reveal, terms, show,
+                        lambda: worker.is_cancelled)
+
+    def load_place(
+        self,
+        lib: Library,
+        location: Location,
+        record: bool,
+        reveal: bool,
+        terms: list[str],
+        show: Callable[..., None],
+        cancelled: Callable[[], bool],
+    ) -> bool:
+        """Read a place and make its page and navigator rows, in the calling worker
+        thread; ``show`` hands each finished part to the screen. False if the place
+        could not be shown (``show`` was given the reason)."""
         try:
             if location.kind == "day":
                 day = date.fromisoformat(location.ref)
                 events = lib.events_on(day)
-                view = DayView.grouped(day, events)
-                page = day_page(day, view)
-                show(self._show_day, location, day, page, events, record, reveal, terms)
-                return
+                page = day_page(day, DayView.grouped(day, events))
+                show(self._show_day, location, day, page, day_rows(events), record, reveal,
+                     terms)
+                return True
             doc = lib.document(location.ref)
             if not isinstance(doc, (Event, Article)):
                 show(self._not_found, location)
-                return
-            # The page first, its links once found; a newer key press (which cancels
-            # this worker) skips the links' queries altogether.
-            show(self._show_document, location, doc, document_page(doc, None), None,
-                 record, reveal, terms)
-            if not worker.is_cancelled:
-                neighbours = lib.neighbours(doc.id)
-                page = document_page(doc, neighbours)
-                show(self._show_document, location, doc, page, neighbours, False, False, terms)
+                return False
+            # The page, its links and the catalog's neighbours in one repaint; "more like
+            # this" (a scored Whoosh search, a tenth of a second or more) follows, and
+            # a newer key press (which cancels this worker) skips it altogether.
+            stages = lib.neighbours_in_stages(doc)
+            neighbours, pending = next(stages)
+            while pending - SHOWN_LATER and not cancelled():
+                neighbours, pending = next(stages)
+            page = document_page(doc, neighbours)
+            rows = document_rows(doc, neighbours, pending)
+            show(self._show_document, location, doc, page, rows, record, reveal, terms)
+            while pending and not cancelled():
+                neighbours, pending = next(stages)
+                show(self._show_links, doc, document_rows(doc, neighbours, pending))
+            return True
         except Exception as exc:  # noqa: BLE001 - reported, the app goes on
             show(self._load_failed, location, exc)
+            return False
 
     def _arrive(
         self,
@@ -204,9 +240,10 @@ class ChronicleApp(
     ) -> None:
         if self.shown is None:
             # Once the first page is painted, what start-up made (Textual, Whoosh, the
-            # modules) is frozen out of the garbage collector: a full collection over
-            # it took a tenth of a second in the middle of a key press.
-            self.call_after_refresh(gc.freeze)
+            # modules) is frozen out of the garbage collector, and collections wait for
+            # pauses in the input: a full one took a tenth of a second mid-key press.
+            self.call_after_refresh(self.idle_collection.start)
+            self.prepare_search_soon()
         self.shown = location
         if record:
             self.history.visit(location)
@@ -223,14 +260,14 @@ class ChronicleApp(
         location: Location,
         day: date,
         page: Page,
-        events: list[EventSummary],
+        rows: list[NavRow],
         record: bool,
         reveal: bool,
         terms: list[str],
     ) -> None:
         self.shown_doc = None
         self.reader.show_page(page, terms)
-        self.navigator.show_day(events)
+        self.navigator.show_rows(rows)
         self._arrive(location, record, reveal, day)
 
     def _show_document(
@@ -238,30 +275,27 @@ class ChronicleApp(
         location: Location,
         doc: Event | Article,
         page: Page,
-        neighbours: Neighbours | None,
+        rows: list[NavRow],
         record: bool,
         reveal: bool,
         terms: list[str],
     ) -> None:
-        """An event or article: first without its links (``neighbours`` None, while the
-        navigator says they are being found), then again with them. Pages are built in
-        the worker: a busy day's page is hundreds of lines of text."""
-        first = neighbours is None
+        """An event or article with its own links; the navigator's ``rows`` say which
+        sections are still being found. Pages and rows are made in the worker: a long
+        article is hundreds of lines of text."""
         self.shown_doc = doc
         if isinstance(doc, Article):
-            location = Location("article", doc.id, doc.title)
-            waiting, event_id = "finding its event…", None
+            location, event_id = Location("article", doc.id, doc.title), None
         else:
-            location = Location(location.kind, doc.id, doc.headline)
-            waiting, event_id = "finding related events…", doc.id
-        self.reader.show_page(page, terms, keep_scroll=not first)
-        if neighbours is None:
-            self.navigator.show_message(waiting)
-            self._arrive(location, record, reveal, doc.date, event_id)
-        elif isinstance(doc, Article):
-            self.navigator.show_article(list(neighbours.events), neighbours.more_like_this)
-        else:
-            self.navigator.show_event(neighbours)
+            location, event_id = Location(location.kind, doc.id, doc.headline), doc.id
+        self.reader.show_page(page, terms)
+        self.navigator.show_rows(rows)
+        self._arrive(location, record, reveal, doc.date, event_id)
+
+    def _show_links(self, doc: Event | Article, rows: list[NavRow]) -> None:
+        """The navigator's next rows for ``doc``, unless another page has been shown since."""
+        if self.shown_doc is doc:
+            self.navigator.show_rows(rows, same=True)
 
     def _not_found(self, location: Location) -> None:
         self.notify(f"{location.ref} is not in the archive.", severity="warning", markup=False)

@@ -1,178 +1,90 @@
 """The related navigator: what the shown document leads to, section by section.
 
-One OptionList (fast at hundreds of rows) with disabled heading rows; related
-events that are not in the archive are listed greyed, marked, and cannot be opened.
+A ``RowPane`` (drawn line by line, like the reader): headings, notes and related
+events that are not in the archive are rows that cannot be highlighted or opened. The
+rows themselves are made in ``navigator_rows``, by the app's loading worker when a
+page opens, and again as each stage of the document's links arrives.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
+from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from tui.app.actions import bindings_for
-from tui.app.pages import MISSING, iso
+from tui.app.navigator_rows import (
+    DAY_ROWS,
+    NavItem,
+    NavRow,
+    article_rows,
+    day_rows,
+    event_rows,
+    message_rows,
+)
+from tui.app.row_pane import RowPane
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from tui.library import Neighbours
 
-DAY_ROWS = 100
+__all__ = ["DAY_ROWS", "NavItem", "NavRow", "Navigator"]
 
 
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    """One openable row: an event or article id, plus a topic for shared-topic rows."""
-
-    kind: str
-    target: str
-    title: str
-    topic: str = ""
-
-
-def _heading(title: str, count: int | None = None) -> Option:
-    text = Text.assemble((title, "bold underline"))
-    if count is not None:
-        text.append(f" {count}", style="dim")
-    return Option(text, disabled=True)
-
-
-def _event_row(summary: Any, note: str = "") -> Text:
-    text = Text.assemble(("• ", "dim"))
-    text.append(iso(getattr(summary, "date", None)) + " ", style="cyan")
-    text.append(summary.headline or summary.id)
-    if note:
-        text.append("  ")
-        text.append(note, style="green")
-    return text
-
-
-class Navigator(OptionList):
+class Navigator(RowPane):
     """Sections of related things; Enter or a click opens the highlighted one."""
 
-    BINDINGS = bindings_for("navigator")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("navigator")
 
     class ItemChosen(Message):
         def __init__(self, item: NavItem) -> None:
             self.item = item
             super().__init__()
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.items: dict[str, NavItem] = {}
-
-    def _add(self, options: list[Option], item: NavItem, prompt: Text) -> None:
-        key = f"nav-{len(self.items)}"
-        self.items[key] = item
-        options.append(Option(prompt, id=key))
-
     def show_message(self, message: str) -> None:
-        self.items = {}
-        self.set_options([Option(Text(message, style="dim italic"), disabled=True)])
+        self.show_rows(message_rows(message))
 
-    def show_event(self, neighbours: Neighbours) -> None:
-        """Related, linked articles, same story, shared topics, more like this."""
-        self.items = {}
-        options: list[Option] = []
-        options.append(_heading("Related events", len(neighbours.related)))
-        for rel in neighbours.related:
-            topics = f"  ({', '.join(rel.topics)})" if rel.topics else ""
-            if rel.resolved:
-                prompt = Text.assemble(("• ", "dim"))
-                prompt.append(rel.title or rel.target)
-                prompt.append(topics, style="green")
-                self._add(options, NavItem("event", rel.resolved, rel.title), prompt)
-            else:
-                prompt = Text("• " + (rel.title or rel.target), style="dim")
-                prompt.append(MISSING, style="dim red")
-                prompt.append(topics, style="dim")
-                options.append(Option(prompt, disabled=True))
-        options.append(_heading("Linked articles", len(neighbours.articles)))
-        for art in neighbours.articles:
-            title = getattr(art, "title", "") or art.id
-            prompt = Text.assemble(("• ", "dim"))
-            prompt.append(title)
-            publisher = getattr(art, "publisher", "")
-            if publisher:
-                prompt.append(f"  ({publisher})", style="dim")
-            self._add(options, NavItem("article", art.id, title), prompt)
-        self._section(options, "Same story", [(s, "") for s in neighbours.same_story])
-        self._section(
-            options,
-            "Shared topics",
-            [(s, topic) for topic, s in neighbours.shared_topics],
-            topic_rows=True,
-        )
-        self._section(options, "More like this", [(s, "") for s in neighbours.more_like_this])
-        if neighbours.linked_from:
-            self._section(options, "Linked from", [(s, "") for s in neighbours.linked_from])
-        self.set_options(options)
-        self._highlight_first()
+    def show_event(self, neighbours: Neighbours, pending: Collection[str] = (),
+                   *, same: bool = False) -> None:
+        """An event's links; ``pending`` sections are still being looked up, and
+        ``same`` says these rows update the event already shown (the highlight stays)."""
+        self.show_rows(event_rows(neighbours, pending), same=same)
 
-    def show_article(self, events: list[Any], more_like_this: list[Any]) -> None:
-        """An article's own event(s), then similar events."""
-        self.items = {}
-        options: list[Option] = [_heading("Its event", len(events))]
-        for event in events:
-            self._add(options, NavItem("event", event.id, event.headline), _event_row(event))
-        if not events:
-            options.append(
-                Option(Text("  no event found for this article", style="dim"), disabled=True)
-            )
-        self._section(options, "More like this", [(s, "") for s in more_like_this])
-        self.set_options(options)
-        self._highlight_first()
+    def show_article(self, events: list[Any], more_like_this: Any,
+                     pending: Collection[str] = (), *, same: bool = False) -> None:
+        self.show_rows(article_rows(events, more_like_this, pending), same=same)
 
     def show_day(self, summaries: list[Any]) -> None:
-        """A day page: its events, one row each (the first ``DAY_ROWS`` of a busy day:
-        the list measures every row it holds, and the reader lists them all anyway)."""
-        self.items = {}
-        options: list[Option] = [_heading("Events on this day", len(summaries))]
-        for summary in summaries[:DAY_ROWS]:
-            self._add(options, NavItem("event", summary.id, summary.headline), _event_row(summary))
-        if len(summaries) > DAY_ROWS:
-            more = f"  {len(summaries) - DAY_ROWS:,} more: the reader lists them all"
-            options.append(Option(Text(more, style="dim italic"), disabled=True))
-        self.set_options(options)
-        self._highlight_first()
+        self.show_rows(day_rows(summaries))
 
-    def _section(
-        self,
-        options: list[Option],
-        title: str,
-        rows: list[tuple[Any, str]],
-        topic_rows: bool = False,
-    ) -> None:
-        options.append(_heading(title, len(rows)))
-        if not rows:
-            options.append(Option(Text("  none", style="dim"), disabled=True))
-        for summary, topic in rows:
-            item = NavItem("event", summary.id, summary.headline, topic if topic_rows else "")
-            self._add(options, item, _event_row(summary, topic))
+    def show_rows(self, rows: list[NavRow], *, same: bool = False) -> None:
+        """New rows (the app makes them in the worker that loads the page): the highlight
+        on the first openable one, shown from the top; or, for an update of the same
+        document, on the item it was on, scrolled as it was."""
+        kept = self.highlighted_item if same else None
+        index = next((i for i, row in enumerate(rows) if kept and row.item == kept), None)
+        stays = index is not None
+        if not stays:
+            index = next((i for i, row in enumerate(rows) if not row.disabled), None)
+        self.set_rows(list(rows), index, top=not stays)
 
-    def _highlight_first(self) -> None:
-        """Highlight the first openable row but show the list from its top heading."""
-        self.highlighted = next(
-            (index for index, option in enumerate(self.options) if not option.disabled), None
-        )
-        self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
-
-    def on_focus(self) -> None:
-        """Coming into the pane, show where the cursor is."""
-        self.call_after_refresh(self.scroll_to_highlight)
+    @property
+    def items(self) -> dict[str, NavItem]:
+        """The openable rows' items by row id."""
+        return {row.id: row.item for row in self.rows
+                if isinstance(row, NavRow) and row.id and row.item}
 
     @property
     def highlighted_item(self) -> NavItem | None:
-        if self.highlighted is None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.rows):
             return None
-        option = self.get_option_at_index(self.highlighted)
-        return self.items.get(option.id or "")
+        row = self.rows[index]
+        return row.item if isinstance(row, NavRow) else None
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        item = self.items.get(event.option.id or "")
-        if item is not None:
-            self.post_message(self.ItemChosen(item))
+    def chosen(self, index: int) -> None:
+        row = self.rows[index]
+        if isinstance(row, NavRow) and row.item is not None:
+            self.post_message(self.ItemChosen(row.item))

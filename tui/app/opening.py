@@ -11,7 +11,9 @@ nor stays in its memory.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
@@ -31,6 +33,9 @@ else:
 
 # Seconds the check for archive changes waits for the first page to be painted.
 STALE_CHECK_WAIT = 3.0
+# Seconds after the first paint before the search is prepared (it takes the interpreter
+# for a while: not while the first page is still being drawn).
+PREPARE_SEARCH_AFTER = 1.0
 
 
 def counted(number: int, noun: str) -> str:
@@ -43,7 +48,8 @@ class ArchiveOpening(_Base):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def _check_index(self) -> None:
-        """Open the index; build or update it first when missing or stale."""
+        """Open the index and show the first page; build or update the index first when
+        it is missing, or afterwards when the archive changed since it was built."""
         reason = ""
         try:
             library = Library.open(self.index_dir)
@@ -55,7 +61,7 @@ class ArchiveOpening(_Base):
         if library is None:
             self.call_from_thread(self._start_build, reason)
             return
-        self.call_from_thread(self._library_ready, library, *opened)
+        self._open_first_page(library, *opened)
         deadline = time.monotonic() + STALE_CHECK_WAIT
         while self.shown is None and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -66,6 +72,58 @@ class ArchiveOpening(_Base):
             reason = f"Updating the index ({exc})"
         if reason:
             self.call_from_thread(self._start_build, reason)
+
+    def _open_first_page(
+        self, library: Library, stats: LibraryStats, years: list[tuple[int, int]]
+    ) -> None:
+        """In the worker that opened the index: read and lay out the first page, and hand
+        the screen the library, the timeline's years and that page at once, so the
+        first paint is one repaint of all three panes."""
+        waiting = [(library, stats, years)]
+
+        def show(callback: Callable[..., None], *args: Any) -> None:
+            if waiting and callback in (self._show_day, self._show_document):
+                self.call_from_thread(self._library_ready, *waiting.pop(), (callback, args))
+            else:
+                self.call_from_thread(callback, *args)
+
+        places = [self._last_place(), self._newest_day(stats)]
+        for place in places:
+            if place is not None and self.load_place(library, place, True, True, [], show,
+                                                     lambda: False):
+                return
+        if waiting:
+            self.call_from_thread(self._library_ready, *waiting.pop(), None)
+
+    def _last_place(self) -> Location | None:
+        """Where the user was when the app last closed."""
+        last = self.user_data.state.get("last")
+        if isinstance(last, dict):
+            try:
+                return Location.from_dict(last)
+            except ValueError:
+                return None
+        return None
+
+    @staticmethod
+    def _newest_day(stats: LibraryStats) -> Location | None:
+        if stats.last is None:
+            return None
+        return Location("day", stats.last.isoformat(), stats.last.isoformat())
+
+    def prepare_search_soon(self) -> None:
+        """After the first paint: have the search ready before the first letter is typed."""
+        self.set_timer(PREPARE_SEARCH_AFTER, self._prepare_search)
+
+    @work(thread=True, group="library", exit_on_error=False)
+    def _prepare_search(self) -> None:
+        """Read what the first search of an index needs (date keys, field lengths: about
+        a second at 100,000 events) while the user reads the first page."""
+        library = self.library
+        if library is None:
+            return
+        with suppress(Exception):  # the first search reads it then, or reports why not
+            library.prepare_search()
 
     def _start_build(self, reason: str) -> None:
         self.push_screen(IndexingScreen(self.archive_dir, self.index_dir, reason), self._built)
@@ -86,11 +144,17 @@ class ArchiveOpening(_Base):
             message = f"Could not open the index in {self.index_dir}: {exc}"
             self.call_from_thread(self._built, message)
             return
-        self.call_from_thread(self._library_ready, library, *opened)
+        self._open_first_page(library, *opened)
 
     def _library_ready(
-        self, library: Library, stats: LibraryStats, years: list[tuple[int, int]]
+        self,
+        library: Library,
+        stats: LibraryStats,
+        years: list[tuple[int, int]],
+        first: tuple[Callable[..., None], tuple[Any, ...]] | None,
     ) -> None:
+        """The index is open: the header, the timeline, and ``first``, the first page
+        (a call that shows it), or a note that the archive has nothing to show."""
         self.library = library
         self.title = f"Chronicle · {stats.name}"
         span = f" · {stats.first} – {stats.last}" if stats.first else ""
@@ -100,18 +164,10 @@ class ArchiveOpening(_Base):
         )
         self.timeline.load(library, years)
         self.timeline.focus()
-        last = self.user_data.state.get("last")
-        location = None
-        if isinstance(last, dict):
-            try:
-                location = Location.from_dict(last)
-            except ValueError:
-                location = None
-        if location is None:
-            if stats.last is None:
-                self.reader.show_page(
-                    list_page("The archive has no dated events", str(self.archive_dir))
-                )
-                return
-            location = Location("day", stats.last.isoformat(), stats.last.isoformat())
-        self.open_location(location, reveal=True)
+        if first is not None:
+            callback, args = first
+            callback(*args)
+        elif stats.last is None:
+            self.reader.show_page(
+                list_page("The archive has no dated events", str(self.archive_dir))
+            )

@@ -15,14 +15,10 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.content import Content
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
-from textual.visual import Visual
 
 from tui.app.actions import bindings_for
+from tui.app.line_pane import LinePane
 from tui.app.reader_lines import ReaderLines
 
 HIGHLIGHT = "bold black on yellow"
@@ -91,7 +87,7 @@ class Page:
         self.indents.append(start)
 
 
-class Reader(ScrollView):
+class Reader(LinePane):
     """Shows one page and keeps a selected link for Enter, ``y`` and ``o``."""
 
     BINDINGS = bindings_for("reader")
@@ -115,8 +111,6 @@ class Reader(ScrollView):
         self.page = Page()
         self.terms: list[str] = []
         self.selected: int | None = None
-        self._lines: ReaderLines | None = None
-        self._laid_out_for = Size(0, 0)
 
     @property
     def links(self) -> list[ReaderLink]:
@@ -130,11 +124,9 @@ class Reader(ScrollView):
         self.terms = [t for t in terms if t.strip()]
         if self.selected is not None and (not keep_scroll or self.selected >= len(page.links)):
             self.selected = None
-        self._lines = None
         if not keep_scroll:
             self.scroll_to(y=0, animate=False, force=True)
-        self._lay_out()
-        self.refresh()
+        self.invalidate_lines()
 
     # -- drawing --------------------------------------------------------------------
 
@@ -151,39 +143,9 @@ class Reader(ScrollView):
             text.highlight_words(self.terms, HIGHLIGHT, case_sensitive=False)
         return text
 
-    def _render_text(self, text: Text, width: int) -> list[Strip]:
-        content = Content.from_rich_text(text, console=self.app.console)
-        return Visual.to_strips(self, content, width, None, self.visual_style,
-                                apply_selection=False)
-
-    def _lines_at(self, width: int) -> ReaderLines:
-        lines = self._lines
-        if lines is None or lines.width != width:
-            lines = ReaderLines(self.page.blocks, self.page.indents, width,
-                                self.styled_block, self._render_text, self.rich_style)
-        return lines
-
-    def _lay_out(self) -> ReaderLines:
-        """The page's lines at the width it gets, with the blocks on screen wrapped.
-
-        The width is decided here, not read from the scrollbar's state: the full
-        width when the page fits, less the scrollbar's when it does not."""
-        area = self.content_region
-        self._laid_out_for = area.size
-        full = max(1, area.width)
-        narrow = max(1, full - self.styles.scrollbar_size_vertical)
-        lines = self._lines
-        if lines is None or lines.width != narrow or lines.total <= area.height:
-            lines = self._lines_at(full)
-            if lines.total > area.height:
-                lines = self._lines_at(narrow)
-        self._lines = lines
-        top = round(self.scroll_y)
-        lines.ensure(top, top + max(1, self.scrollable_content_region.height))
-        size = Size(lines.width, lines.total)
-        if self.virtual_size != size:
-            self.virtual_size = size
-        return lines
+    def make_lines(self, width: int) -> ReaderLines:
+        return ReaderLines(self.page.blocks, self.page.indents, width, self.styled_block,
+                           self.render_text, self.rich_style, wrap_short=False)
 
     # Keys scroll in one step: an animated scroll repaints the pane a dozen times
     # (tens of milliseconds each), so keys pressed meanwhile waited for it.
@@ -204,24 +166,6 @@ class Reader(ScrollView):
 
     def action_scroll_end(self) -> None:
         self.scroll_end(animate=False)
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self._lines is not None:
-            self._lay_out()
-        super().watch_scroll_y(old_value, new_value)
-
-    def on_resize(self) -> None:
-        self._lay_out()
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The pane's size can change with no resize event reaching the reader.
-        if self._lines is None or self._laid_out_for != self.content_region.size:
-            self._lay_out()
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        lines = self._lines if self._lines is not None else self._lay_out()
-        return lines.line(round(self.scroll_y) + y)
 
     @property
     def body_text(self) -> Text:

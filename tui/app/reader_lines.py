@@ -33,7 +33,11 @@ def estimate(block: Text, width: int, indent: int) -> int:
 
     Characters stand in for cells (measuring cells costs as much as wrapping); a
     wide character makes the guess short, which wrapping the block puts right."""
-    cells = len(block.plain)
+    return estimate_cells(len(block.plain), width, indent)
+
+
+def estimate_cells(cells: int, width: int, indent: int) -> int:
+    """``estimate`` for a block of ``cells`` characters."""
     if cells <= width:
         return 1
     rest = max(1, width - indent)
@@ -53,20 +57,48 @@ class ReaderLines:
         styled: Callable[[int], Text],
         render: RenderBlock,
         background: Style | None = None,
+        *,
+        wrap_short: bool = True,
+        render_block: Callable[[int, int], list[Strip]] | None = None,
+        extra: list[int] | None = None,
     ) -> None:
         self.width = max(1, width)
         self.indents = indents
         self._styled = styled
         self._render = render
+        # Draws block i at a width by itself (rows whose look depends on more than
+        # their text, like the navigator's highlighted row); no hanging indent then.
+        self._render_block = render_block
         # What the indent under a hanging line is filled with: the page's own background,
         # not the terminal's default (which showed as a grey box beside every link).
         self.background = background
-        self.heights = [estimate(b, self.width, i) for b, i in zip(blocks, indents, strict=True)]
+        sizes = [len(block.plain) for block in blocks]
+        self.heights = [estimate_cells(n, self.width, i)
+                        for n, i in zip(sizes, indents, strict=True)]
+        # The fewest lines the blocks can take (a character is at least one cell, and
+        # wrapping at words only adds lines): a page this tall needs the scrollbar.
+        least = [max(1, -(-n // self.width)) for n in sizes]
+        for index, block in enumerate(blocks):
+            if "\n" in block.plain:  # lines of their own (a search result's parts)
+                parts = block.plain.split("\n")
+                self.heights[index] = sum(estimate_cells(len(p), self.width, 0) for p in parts)
+                least[index] = sum(max(1, -(-len(p) // self.width)) for p in parts)
+        if extra is not None:  # lines a block draws besides its text (a rule under it)
+            self.heights = [h + e for h, e in zip(self.heights, extra, strict=True)]
+            least = [n + e for n, e in zip(least, extra, strict=True)]
         self._lines: list[list[Strip] | None] = [None] * len(blocks)
         self._starts: list[int] | None = None
-        if sum(len(block.plain) for block in blocks) <= WRAP_WHOLE_CELLS:
-            for index in range(len(blocks)):
-                self._wrap(index)
+        self.short = sum(sizes) <= WRAP_WHOLE_CELLS
+        self.minimum = sum(least)
+        if wrap_short:
+            self.wrap_if_short()
+
+    def wrap_if_short(self) -> None:
+        """Wrap every block of a short page now, so its height is exact."""
+        if self.short:
+            for index, lines in enumerate(self._lines):
+                if lines is None:
+                    self._wrap(index)
 
     # -- positions ------------------------------------------------------------------
 
@@ -89,6 +121,9 @@ class ReaderLines:
 
     def _wrap(self, index: int) -> bool:
         """Wrap block ``index``; True when its height differed from the estimate."""
+        if self._render_block is not None:
+            self._lines[index] = lines = self._render_block(index, self.width) or [Strip.blank(0)]
+            return self._set_height(index, len(lines))
         text = self._styled(index)
         indent = self.indents[index]
         if 0 < indent < self.width // 2 and text.cell_len > self.width:
@@ -102,8 +137,11 @@ class ReaderLines:
         else:
             lines = self._render(text, self.width) or [Strip.blank(0)]
         self._lines[index] = lines
-        if len(lines) != self.heights[index]:
-            self.heights[index] = len(lines)
+        return self._set_height(index, len(lines))
+
+    def _set_height(self, index: int, height: int) -> bool:
+        if height != self.heights[index]:
+            self.heights[index] = height
             self._starts = None
             return True
         return False

@@ -11,7 +11,8 @@ leaves the last good results in place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -28,6 +29,7 @@ from tui.app.search_results import (
     SORT_ORDER,
     SearchResultsList,
     facet_line,
+    hit_prompts,
     hit_terms,
     status_line,
 )
@@ -38,6 +40,20 @@ if TYPE_CHECKING:
 
 RESULT_LIMIT = 50
 TYPING_PAUSE = 0.03  # seconds of quiet before a search starts: one search per burst of keys
+# Seconds an as-you-type search may collect for: a typed prefix found in most of a large
+# archive's documents must not hold the results up (they are marked partial) ...
+TYPING_TIME_LIMIT = 0.04
+# ... and seconds of quiet after which such partial results are completed.
+COMPLETE_PAUSE = 0.5
+FOOTER_PAUSE = 0.2  # seconds of quiet before the footer shows the results' keys
+
+
+class Rows(NamedTuple):
+    """Result rows made by the search worker: each hit's words, its text, their width."""
+
+    terms: list[list[str]]
+    prompts: list[Text]
+    width: int
 
 
 class SearchPanel(Vertical):
@@ -53,7 +69,12 @@ class SearchPanel(Vertical):
         self.shown_seq = 0  # the request whose outcome is on screen (results or an error)
         self.results: SearchResults | None = None  # the last good results
         self.error: str | None = None
-        self._timer: Timer | None = None
+        self._timer: Timer | None = None  # the typing pause before a search starts
+        self._completion: Timer | None = None  # the pause before partial results complete
+        self._partial_of: int | None = None  # the request whose results are cut short
+        self._offers: tuple[bool, bool] = (False, False)  # the footer's: spelling, topics
+        self._footer_timer: Timer | None = None
+        self._rows: dict[str, int] = {}  # rows each line of the panel takes
 
     def compose(self) -> ComposeResult:
         yield SearchBox(
@@ -99,57 +120,98 @@ class SearchPanel(Vertical):
 
     @on(Input.Changed, "#search-box")
     def _query_changed(self, event: Input.Changed) -> None:
+        collection = getattr(self.app, "idle_collection", None)
+        if collection is not None:  # typing is input, however the text got there
+            collection.input_seen()
         self.request()
 
-    def request(self, *, pause: float = TYPING_PAUSE) -> None:
+    def request(self, *, pause: float = TYPING_PAUSE, complete: bool = False) -> None:
         """Search for the box's text with the current order and filter, superseding
-        any search still running."""
+        any search still running. As you type (``complete`` False) a search collects
+        for ``TYPING_TIME_LIMIT`` at most; results it cut short are completed once
+        typing pauses for ``COMPLETE_PAUSE``, or at once on Enter."""
         self.seq += 1
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_timers()
+        self._stop_footer_timer()  # set again when the answer comes
+        self._partial_of = None
         text = self.query_text
         if not text:
             self.shown_seq = self.seq
             self.results, self.error = None, None
             self._show_hint()
-            self.app.refresh_bindings()
+            self._offers_changed()
             return
         seq, sort, kind = self.seq, self.sort, self.kind
+        limit = None if complete else TYPING_TIME_LIMIT
         if pause > 0:
-            self._timer = self.set_timer(pause, lambda: self._start(seq, text, sort, kind))
+            self._timer = self.set_timer(pause, lambda: self._start(seq, text, sort, kind, limit))
         else:
-            self._start(seq, text, sort, kind)
+            self._start(seq, text, sort, kind, limit)
 
-    def _start(self, seq: int, text: str, sort: str, kind: str | None) -> None:
+    def _stop_timers(self) -> None:
+        for timer in (self._timer, self._completion):
+            if timer is not None:
+                timer.stop()
+        self._timer = self._completion = None
+
+    def _start(self, seq: int, text: str, sort: str, kind: str | None,
+               limit: float | None) -> None:
         self._timer = None
         if seq == self.seq:
-            self._search(seq, text, sort, kind)
+            self._search(seq, text, sort, kind, limit, self.results_list.row_width)
 
     def flush(self) -> None:
-        """Start a search that is waiting for the typing pause now (Enter was pressed)."""
+        """Enter: a search waiting for the typing pause starts now, and results the
+        as-you-type limit cut short are completed now."""
         if self._timer is not None:
-            self.request(pause=0)
+            self.request(pause=0, complete=True)
+        elif self._partial_of == self.seq:
+            self._complete(self.seq)
+
+    def _complete(self, seq: int) -> None:
+        """Search again, with the full time limit, for results shown cut short."""
+        self._stop_timers()
+        if seq == self.seq and self._partial_of == seq:
+            self._search(seq, self.query_text, self.sort, self.kind, None,
+                         self.results_list.row_width)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the newest request has its final answer: not results cut short by
+        the as-you-type limit that are still to be completed."""
+        return self.settled and self._partial_of != self.seq
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, seq: int, text: str, sort: str, kind: str | None) -> None:
+    def _search(self, seq: int, text: str, sort: str, kind: str | None,
+                limit: float | None, width: int) -> None:
+        """Search, and make the result rows at ``width`` here rather than on the
+        screen's thread."""
         worker = get_current_worker()
+        rows: Rows | None = None
         library = getattr(self.app, "library", None)
         if library is None:
             results = SearchResults(text, sort=sort, error="the archive is still being opened")
         else:
             try:
-                results = library.search(text, limit=RESULT_LIMIT, sort=sort, kind=kind)
+                with library.searches_limited(limit) if limit is not None else nullcontext():
+                    results = library.search(text, limit=RESULT_LIMIT, sort=sort, kind=kind)
+                if not worker.is_cancelled:
+                    terms = [hit_terms(hit, results.query) for hit in results.hits]
+                    rows = Rows(terms, hit_prompts(results.hits, terms, width), width)
             except Exception as exc:  # noqa: BLE001 - shown under the box; the app goes on
                 results = SearchResults(text, sort=sort, error=f"search failed: {exc}")
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._arrived, seq, results)
+            self.app.call_from_thread(self._arrived, seq, results, limit is not None, rows)
 
-    def _arrived(self, seq: int, results: SearchResults) -> None:
+    def _arrived(self, seq: int, results: SearchResults, quick: bool = False,
+                 rows: Rows | None = None) -> None:
         if seq != self.seq:
             return  # an older request: a newer one is on its way
+        completing = self.shown_seq == seq and self._partial_of == seq
         self.shown_seq = seq
-        self.app.refresh_bindings()
+        self._partial_of = seq if quick and results.cut_short and not results.error else None
+        if self._partial_of is not None:
+            self._completion = self.set_timer(COMPLETE_PAUSE, lambda: self._complete(seq))
         if results.error:
             self.error = results.error
             kept = " — showing the last results" if self.results is not None else ""
@@ -157,14 +219,51 @@ class SearchPanel(Vertical):
             return
         self.error = None
         self.results = results
-        self._show_results(results)
+        self._offers_changed()
+        self._show_results(results, keep=completing, rows=rows)
+
+    def _offers_changed(self) -> None:
+        """The footer shows the spelling and topic keys only while the results offer
+        them; it is brought up to date once typing pauses for ``FOOTER_PAUSE``, as
+        updating it rebuilds the whole footer (tens of milliseconds, which had been spent
+        on every letter typed). The keys themselves work as soon as the results do."""
+        self._stop_footer_timer()
+        results = self.results
+        offers = (bool(results and results.suggestion), bool(results and results.facets))
+        if offers != self._offers:
+            self._footer_timer = self.set_timer(FOOTER_PAUSE, self._update_footer)
+
+    def _stop_footer_timer(self) -> None:
+        if self._footer_timer is not None:
+            self._footer_timer.stop()
+            self._footer_timer = None
+
+    def _update_footer(self) -> None:
+        self._footer_timer = None
+        results = self.results
+        offers = (bool(results and results.suggestion), bool(results and results.facets))
+        if offers != self._offers:
+            self._offers = offers
+            self.app.refresh_bindings()
 
     # -- showing --------------------------------------------------------------------
 
     def _message(self, text: Text | None) -> None:
         message = self.query_one("#search-message", Static)
-        message.update(text or "")
+        if text is None and not message.display:
+            return
+        self._set_line("#search-message", text or Text(""))
         message.display = text is not None
+
+    def _set_line(self, selector: str, text: Text) -> None:
+        """Show ``text`` in one of the panel's lines, laying the panel out again only
+        when it takes another number of rows (a layout on every letter typed cost a
+        frame of its own)."""
+        line = self.query_one(selector, Static)
+        width = max(1, line.content_region.width)
+        rows = len(text.wrap(self.app.console, width)) if text.plain else 0
+        line.update(text, layout=rows != self._rows.get(selector))
+        self._rows[selector] = rows
 
     def _show_hint(self) -> None:
         hint = Text.assemble(
@@ -172,12 +271,13 @@ class SearchPanel(Vertical):
             (" · ↑↓ recent searches · Enter to the results · Esc closes", "dim"),
         )
         self._message(None)
-        self.query_one("#search-status", Static).update(hint)
-        self.query_one("#search-facets", Static).update("")
+        self._set_line("#search-status", hint)
+        self._set_line("#search-facets", Text(""))
         self.results_list.show_message("Same syntax as chronicle search: words, OR, NOT, "
                                        '"phrases", topic:, story:, kind:, date:2011-11.')
 
-    def _show_results(self, results: SearchResults) -> None:
+    def _show_results(self, results: SearchResults, *, keep: bool = False,
+                      rows: Rows | None = None) -> None:
         if results.suggestion:
             self._message(Text.assemble(
                 ("Did you mean ", "yellow"), (results.suggestion, "bold yellow"),
@@ -185,13 +285,14 @@ class SearchPanel(Vertical):
             ))
         else:
             self._message(None)
-        self.query_one("#search-status", Static).update(status_line(results, self.kind))
-        self.query_one("#search-facets", Static).update(
-            facet_line(results.facets, key_text("sr_topic"))
-        )
-        self.results_list.show_hits(
-            results.hits, [hit_terms(hit, results.query) for hit in results.hits]
-        )
+        self._set_line("#search-status", status_line(results, self.kind))
+        self._set_line("#search-facets", facet_line(results.facets, key_text("sr_topic")))
+        if rows is None:
+            terms = [hit_terms(hit, results.query) for hit in results.hits]
+            self.results_list.show_hits(results.hits, terms, keep=keep)
+        else:
+            self.results_list.show_hits(results.hits, rows.terms, keep=keep,
+                                        prompts=rows.prompts, width=rows.width)
 
     def terms_for(self, index: int) -> list[str]:
         return self.results_list.terms[index]
@@ -201,12 +302,12 @@ class SearchPanel(Vertical):
     def next_sort(self) -> str:
         index = SORT_ORDER.index(self.sort) if self.sort in SORT_ORDER else -1
         self.sort = SORT_ORDER[(index + 1) % len(SORT_ORDER)]
-        self.request(pause=0)
+        self.request(pause=0, complete=True)
         return self.sort
 
     def next_kind(self) -> str | None:
         self.kind = KIND_ORDER[(KIND_ORDER.index(self.kind) + 1) % len(KIND_ORDER)]
-        self.request(pause=0)
+        self.request(pause=0, complete=True)
         return self.kind
 
     def set_query(self, text: str) -> None:

@@ -1,27 +1,30 @@
-"""Search results: one OptionList row per hit, and the status, facet and message lines.
+"""Search results: one row per hit in a line-drawn list, and the status, facet and
+message lines.
 
-A row is one rich ``Text`` (no widget per result), so a search-as-you-type refresh
-costs a single ``set_options``. Archive text and snippets only ever enter ``Text``
-objects; snippets arrive as ``(text, is_match)`` segments and matches get the same
-highlight style the reader uses.
+A row is one rich ``Text`` (no widget per result), made by the search worker and drawn
+only once it is on screen (``RowPane``), so a search-as-you-type refresh costs about
+one screen of rows. Archive text and snippets only ever enter ``Text`` objects;
+snippets arrive as ``(text, is_match)`` segments and matches get the same highlight
+style the reader uses.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
 from rich.text import Text
+from textual.binding import BindingType
 from textual.events import Resize
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from tui.app.actions import bindings_for
 from tui.app.pages import iso
 from tui.app.reader import HIGHLIGHT
+from tui.app.row_pane import RowPane
 
 if TYPE_CHECKING:
     from tui.search import Hit, SearchResults
@@ -39,6 +42,8 @@ KIND_STYLES = {"event": "green", "article": "magenta", "day": "blue"}
 MIN_WIDTH = 20
 SNIPPET_LINES = 2
 HEADLINE_LINES = 3
+# Measures text for clipping rows (in any thread: it only counts cells, never prints).
+WRAPPING = Console(width=200, color_system=None, force_terminal=False)
 
 # Query words worth highlighting: field values of text fields, bare words, phrase words.
 _QUERY_PART = re.compile(r'(?:([A-Za-z_]\w*):)?("[^"]*"?|[^\s()"\[\]{}]+)')
@@ -165,10 +170,25 @@ def facet_line(facets: Sequence[tuple[str, int]], key: str) -> Text:
     return text
 
 
-class SearchResultsList(OptionList):
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    """One row of the list: a hit's three parts, or a note (``disabled``)."""
+
+    prompt: Text
+    disabled: bool = False
+    divider: bool = False
+
+
+def hit_prompts(hits: Sequence[Hit], terms: Sequence[list[str]], width: int) -> list[Text]:
+    """Every hit's row text at ``width`` (the search worker makes them, off the screen's
+    thread: wrapping fifty results to clip them took tens of milliseconds)."""
+    return [hit_prompt(hit, width, WRAPPING, words) for hit, words in zip(hits, terms, strict=True)]
+
+
+class SearchResultsList(RowPane):
     """The hits of the current search; Enter (or a click) opens the highlighted one."""
 
-    BINDINGS = bindings_for("search_results")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("search_results")
 
     class HitChosen(Message):
         """The user chose hit number ``index`` of the list."""
@@ -178,7 +198,7 @@ class SearchResultsList(OptionList):
             super().__init__()
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.hits: list[Hit] = []
         self.terms: list[list[str]] = []
         self._width = 0
@@ -189,49 +209,57 @@ class SearchResultsList(OptionList):
         and room for a scrollbar (so rows keep their cut when one appears)."""
         return max(MIN_WIDTH, self.size.width - 4)
 
-    def show_hits(self, hits: Sequence[Hit], terms: Sequence[list[str]]) -> None:
-        """Replace the rows; the first hit is highlighted and the list shown from the top."""
+    def show_hits(self, hits: Sequence[Hit], terms: Sequence[list[str]], *,
+                  keep: bool = False, prompts: Sequence[Text] | None = None,
+                  width: int = 0) -> None:
+        """Replace the rows; the first hit is highlighted and the list shown from the top,
+        or, with ``keep`` (the same search's complete results), the highlight stays on
+        the hit it was on if that is still listed. ``prompts`` are the rows' texts if
+        they were made already (at ``width``)."""
+        kept = self.highlighted_hit if keep else None
+        previous = self.hits[kept].id if kept is not None and kept < len(self.hits) else None
         self.hits = list(hits)
         self.terms = list(terms)
-        self._render_rows(0 if self.hits else None)
-        self.scroll_home(animate=False, immediate=True)
+        index = next((i for i, hit in enumerate(self.hits) if hit.id == previous), None)
+        made = list(prompts) if prompts is not None and width == self.row_width else None
+        self._render_rows(index if index is not None else (0 if self.hits else None),
+                          made, top=index is None)
 
     def show_message(self, message: str) -> None:
         self.hits, self.terms = [], []
-        self.set_options([Option(Text(message, style="dim italic"), disabled=True)])
+        self.set_rows([ResultRow(Text(message, style="dim italic"), disabled=True)], None)
 
-    def _render_rows(self, highlighted: int | None) -> None:
+    def _render_rows(self, highlighted: int | None, prompts: list[Text] | None = None,
+                     *, top: bool = True) -> None:
         width = self._width = self.row_width
-        options: list[Option | None] = []
-        for index, (hit, terms) in enumerate(zip(self.hits, self.terms, strict=True)):
-            if index:
-                options.append(None)
-            prompt = hit_prompt(hit, width, self.app.console, terms)
-            options.append(Option(prompt, id=f"hit-{index}"))
-        if not options:
-            options.append(Option(Text("No results.", style="dim italic"), disabled=True))
-        self.set_options(options)
-        self.highlighted = highlighted
+        if prompts is None or len(prompts) != len(self.hits):
+            prompts = hit_prompts(self.hits, self.terms, width)
+        last = len(prompts) - 1
+        rows: list[ResultRow] = [ResultRow(prompt, divider=index < last)
+                                 for index, prompt in enumerate(prompts)]
+        if not rows:
+            rows.append(ResultRow(Text("No results.", style="dim italic"), disabled=True))
+        self.set_rows(rows, highlighted, top=top)
+        if not top:
+            self.scroll_to_highlight()
 
     def on_resize(self, event: Resize) -> None:
         """Rows are cut to the list's width: re-cut them when it changes."""
         if self.hits and self.row_width != self._width:
-            self._render_rows(self.highlighted)
+            self._render_rows(self.highlighted, top=False)
 
     @property
     def highlighted_hit(self) -> int | None:
         """The index (into :attr:`hits`) of the highlighted row, if it is a hit."""
-        if self.highlighted is None or not self.hits:
+        index = self.highlighted
+        if index is None or not self.hits or not 0 <= index < len(self.hits):
             return None
-        option_id = self.get_option_at_index(self.highlighted).id or ""
-        return int(option_id.removeprefix("hit-")) if option_id.startswith("hit-") else None
+        return index
 
     def highlight_hit(self, index: int) -> None:
         if 0 <= index < len(self.hits):
-            self.highlighted = self.get_option_index(f"hit-{index}")
+            self.highlight(index)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        option_id = event.option.id or ""
-        if option_id.startswith("hit-"):
-            self.post_message(self.HitChosen(int(option_id.removeprefix("hit-"))))
+    def chosen(self, index: int) -> None:
+        if 0 <= index < len(self.hits):
+            self.post_message(self.HitChosen(index))

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -64,6 +68,7 @@ class Timeline(Tree[TimelineItem]):
         self.guide_depth = 2
         self.library: Library | None = None
         self._revealed: list[TreeNode[TimelineItem]] = []  # nodes only a reveal opened
+        self._pass_style: Style | None = None
 
     def load(self, library: Library, years: list[tuple[int, int]]) -> None:
         """Show the archive's ``years`` (read off the UI thread), nothing below them yet."""
@@ -72,6 +77,31 @@ class Timeline(Tree[TimelineItem]):
         self._revealed = []
         for year, count in years:
             self.root.add(_count(str(year), count), TimelineItem("year", year=year, count=count))
+
+    # -- drawing --------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass_style = None
+        self._pass_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    @property
+    def rich_style(self) -> Style:
+        """The pane's style, worked out once per drawing of its lines: the tree asks for
+        it on every line, and each time walked every ancestor's styles (half the time
+        of drawing the pane after a year or a day opened)."""
+        if self._pass_style is not None:
+            return self._pass_style
+        return super().rich_style
+
+    def get_label_width(self, node: TreeNode[TimelineItem]) -> int:
+        """The label's width without drawing it (the tree measures every open row
+        whenever a node opens or closes)."""
+        icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        return node.label.cell_len + (cell_len(icon) if node.allow_expand else 0)
 
     # -- lazy filling ---------------------------------------------------------------
 
@@ -143,12 +173,16 @@ class Timeline(Tree[TimelineItem]):
         # Close what the last reveal opened, unless the user opened it or it is on the
         # way to this day: a tree that keeps every visited branch open grows by hundreds
         # of rows per busy day, and Textual measures every open row on each change.
+        # Only what changes is expanded or collapsed: each change makes Textual measure
+        # and draw the whole tree again, and the next day is usually in an open month.
         for opened in self._revealed:
             if opened not in path and opened.is_expanded:
                 opened.collapse()
-        self._revealed = [n for n in path if not n.is_expanded]
+        kept = [n for n in self._revealed if n in path and n.is_expanded]
+        self._revealed = kept + [n for n in path if not n.is_expanded]
         for opened in path:
-            opened.expand()
+            if not opened.is_expanded:
+                opened.expand()
         target = node
         if show_event:
             target = self._child(node, level="event", event_id=event_id) or node

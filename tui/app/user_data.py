@@ -4,9 +4,12 @@ Plain Python (no Textual) so it is tested without an app. Every file is written
 atomically (temp file + ``os.replace``) so a crash never leaves half a file; a file
 that cannot be read is renamed aside (``bookmarks.json.corrupt-<timestamp>``) and
 reported in :attr:`UserData.problems`, and the app starts with the default.
-The app writes behind (``write_behind=True``): each save is handed to a writer
+The app writes behind (``write_behind=True``): each save is handed to one writer
 thread, since an fsync on the interface's thread held up every page opened by
-tens to hundreds of milliseconds; ``flush`` finishes the writes when the app ends.
+tens to hundreds of milliseconds; the thread also turns the data into JSON (the
+history's 200 entries), and lives as long as the app, as starting a thread per page
+opened cost the interface a switch to it; ``flush`` finishes the writes when the app
+ends.
 """
 
 from __future__ import annotations
@@ -27,11 +30,16 @@ HISTORY = "history.json"
 STATE = "state.json"
 SEARCHES = "searches.json"
 MAX_SEARCHES = 50
+WRITER_LINGERS = 10.0  # seconds the writer thread waits for another save before ending
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to a temp file beside ``path`` and move it into place."""
-    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
+    write_text_atomic(path, _dumps(data))
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -56,8 +64,9 @@ class UserData:
         self.directory = Path(directory)
         self.problems: list[str] = []
         self._write_behind = write_behind
-        self._pending: dict[str, str] = {}  # file name -> its newest text, not yet written
-        self._pending_lock = threading.Lock()
+        self._pending: dict[str, Any] = {}  # file name -> its newest data, not yet written
+        self._pending_lock = threading.Condition()
+        self._writing = False
         self._writer: threading.Thread | None = None
         self.bookmarks: list[Location] = self._load_locations(BOOKMARKS)
         self.history: NavigationHistory = NavigationHistory.from_dict(self._load(HISTORY, {}, dict))
@@ -104,16 +113,18 @@ class UserData:
     # -- writing -------------------------------------------------------------------
 
     def _save(self, name: str, data: Any) -> None:
-        text = json.dumps(data, ensure_ascii=False, indent=1)  # a snapshot, taken now
+        """Save ``data``, which must be a snapshot: a structure of new lists and dicts
+        (or one nothing changes afterwards) holding plain values."""
         if not self._write_behind:
-            self._write(name, text)
+            self._write(name, _dumps(data))
             return
         with self._pending_lock:
-            self._pending[name] = text  # a newer save of the same file replaces it
+            self._pending[name] = data  # a newer save of the same file replaces it
             if self._writer is None:
                 self._writer = threading.Thread(target=self._drain, name="user-data",
                                                 daemon=True)
                 self._writer.start()
+            self._pending_lock.notify_all()
 
     def _write(self, name: str, text: str) -> None:
         try:
@@ -122,22 +133,26 @@ class UserData:
             self.problems.append(f"Could not save {self.directory / name}: {exc}")
 
     def _drain(self) -> None:
-        """The writer thread: write what is pending until nothing is."""
+        """The writer thread: write what is pending, then wait for more (it ends after
+        a while with nothing to write; the next save starts another)."""
         while True:
             with self._pending_lock:
-                if not self._pending:
-                    self._writer = None
-                    return
+                while not self._pending:
+                    self._writing = False
+                    self._pending_lock.notify_all()
+                    if not self._pending_lock.wait(WRITER_LINGERS) and not self._pending:
+                        self._writer = None
+                        return
+                self._writing = True
                 name = next(iter(self._pending))
-                text = self._pending.pop(name)
-            self._write(name, text)
+                data = self._pending.pop(name)
+            self._write(name, _dumps(data))
 
     def flush(self) -> None:
         """Wait until every save so far is on disk."""
         with self._pending_lock:
-            writer = self._writer
-        if writer is not None:
-            writer.join()
+            while self._pending or self._writing:
+                self._pending_lock.wait()
 
     def is_bookmarked(self, kind: str, ref: str) -> bool:
         return any((b.kind, b.ref) == (kind, ref) for b in self.bookmarks)
@@ -164,11 +179,11 @@ class UserData:
     def set_state(self, **values: Any) -> None:
         """Remember small settings (theme, last document, timeline position)."""
         self.state.update(values)
-        self._save(STATE, self.state)
+        self._save(STATE, dict(self.state))
 
     def add_search(self, query: str) -> None:
         query = query.strip()
         if not query:
             return
         self.searches = [query, *[s for s in self.searches if s != query]][:MAX_SEARCHES]
-        self._save(SEARCHES, self.searches)
+        self._save(SEARCHES, list(self.searches))

@@ -109,7 +109,9 @@ def _edited(page: bytes) -> bytes:
 
 
 def incremental(archive: Path, index: Path, seed: int, added: int = 1000) -> dict[str, Any]:
-    """Change one event page, then add ``added`` new pages; restore the archive after."""
+    """Change one event page, then add ``added`` new pages; restore the archive after,
+    and index it once more so the index matches it again: the query and app
+    measurements that follow must not find (and apply) a pending update."""
     changed = _pick_event_page(archive)
     original = changed.read_bytes()
     new_files: list[Path] = []
@@ -135,6 +137,7 @@ def incremental(archive: Path, index: Path, seed: int, added: int = 1000) -> dic
         changed.write_bytes(original)
         for path in new_files:
             path.unlink(missing_ok=True)
+        chronicle_index(archive, index)
     return {"one_file": one, "added_files": len(new_files), "many_files": many}
 
 
