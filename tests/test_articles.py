@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
 
 import tui.index.articles as articles
 from tui.index.articles import ArticleLinker, TermCounter
@@ -279,3 +280,31 @@ def testcompared_events_survive_a_full_cache(tmp_path: Path,
         both = linker.compared_events(set(numbers))
         assert sorted(event_id for event_id, _, _ in both) == sorted([near, far])
         assert all(vector for _, _, vector in both)
+
+
+def test_event_postings_read_once_and_the_same_when_the_cache_overflows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "archive"
+    flood_archive(archive)
+    with linker_for(archive, tmp_path / "index") as linker:
+        top = {"voss": 2.0, "parliament": 1.0, "chess": 0.5}
+        first = dict(linker.shared_weight(top))
+        assert len(first) == 6 and set(linker._postings) == set(top)  # noqa: SLF001
+        read = []
+        monkeypatch.setattr(SegmentReader, "postings",
+                            lambda *args, **kwargs: read.append(args) or 1 / 0)
+        assert linker.shared_weight(top) == first and not read  # from the cache
+        monkeypatch.undo()
+        monkeypatch.setattr(articles, "POSTINGS_KEPT", 1)  # each term overflows it
+        linker._postings.clear()  # noqa: SLF001
+        assert linker.shared_weight(top) == first
+        assert list(linker.shared_weight(top)) == list(first)  # same order: same ties
+
+
+def test_term_counter_gives_up_words_that_analyse_to_several_terms() -> None:
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+
+    counter = TermCounter(stemming())  # finds "x.y" as one word
+    counter.analyzer = RegexTokenizer(r"\w+") | LowercaseFilter()  # which it splits in two
+    assert counter("x.y z") == Counter({"x": 1, "y": 1, "z": 1})
+    assert counter("x.y z") == Counter({"x": 1, "y": 1, "z": 1})

@@ -21,9 +21,13 @@ from __future__ import annotations
 import heapq
 import json
 import math
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from itertools import repeat
+from operator import mul
+from typing import Any, cast
 
 from whoosh import query as wq
 from whoosh.analysis import (
@@ -40,6 +44,7 @@ from whoosh.searching import Searcher
 from tui.index.catalog import Catalog
 from tui.index.documents import body_text
 from tui.index.schema import DEFAULT_FIELD
+from tui.index.text_field import word_finder
 from tui.links import date_from_id, normalize_target
 from tui.model import Article, Event
 
@@ -61,6 +66,7 @@ POSTINGS_READ = 1_500
 NEAR_DAYS = 3
 FAR_PENALTY = 0.75
 EVENTS_KEPT = 20_000  # compared events kept analysed: a build meets many again
+POSTINGS_KEPT = 4_000_000  # event numbers of key terms kept read (4 bytes each)
 WORDS_KEPT = 200_000  # analysed words remembered (a few tens of MB at most)
 # Filters that turn one token into at most one term, whatever its neighbours.
 _ONE_TOKEN_FILTERS = (LowercaseFilter, StopFilter, StemFilter)
@@ -95,6 +101,10 @@ class ArticleLinker:
         self._idf: dict[str, float] = {}
         self._df: dict[str, int] = {}
         self._events: set[int] | None = None
+        self._leaves: list[tuple[Any, int]] | None = None
+        # term -> its event document numbers per segment (see event_postings)
+        self._postings: dict[str, list[array[int]]] = {}
+        self._postings_kept = 0
         self._dates: Any = None
         self._compared: dict[int, Compared] = {}  # by document number
         # article id -> the key terms its similarity search used (kept in the catalog,
@@ -137,10 +147,14 @@ class ArticleLinker:
     def vector(self, text: str, shared_only: bool = False) -> dict[str, float]:
         """tf-idf weights; ``shared_only`` drops words no other indexed document has."""
         vector = {}
+        known_df, known_idf = self._df, self._idf  # read inline: a build weighs millions
         for term, n in self.terms(text).items():
-            if shared_only and self.text_frequency(term) < 2:
-                continue
-            weight = (1 + math.log(n)) * self.idf(term)
+            if shared_only:
+                df = known_df.get(term)
+                if (self.text_frequency(term) if df is None else df) < 2:
+                    continue
+            idf = known_idf.get(term)
+            weight = (1 + math.log(n)) * (self.idf(term) if idf is None else idf)
             if weight:
                 vector[term] = weight
         return vector
@@ -188,9 +202,6 @@ class ArticleLinker:
     def shared_weight(self, top: dict[str, float]) -> dict[int, float]:
         """Event document number -> the summed weight (article weight x idf) of the
         key terms it holds, read from each segment's posting lists."""
-        if self._events is None:
-            self._events = set(self.searcher.docs_for_query(wq.Term("kind", "event")))
-        events = self._events
         weights: dict[str, float] = {}
         budget = POSTINGS_READ
         for term, weight in top.items():
@@ -199,19 +210,46 @@ class ArticleLinker:
                 budget -= postings
                 weights[term] = weight * self.idf(term)
         scores: dict[int, float] = defaultdict(float)
-        for reader, offset in self.searcher.reader().leaf_readers():
-            if not reader.doc_count():  # every document in it deleted
-                continue
+        segments = self._segments()
+        postings = {term: self.event_postings(term) for term in weights}
+        for segment in range(len(segments)):
             for term, weight in weights.items():
-                try:
-                    postings = reader.postings(self.field, term).all_ids()
-                except TermNotFound:  # not in this segment
-                    continue
-                for docnum in postings:
-                    docnum += offset
-                    if docnum in events:
-                        scores[docnum] += weight
+                for docnum in postings[term][segment]:
+                    scores[docnum] += weight
         return scores
+
+    def _segments(self) -> list[tuple[Any, int]]:
+        if self._leaves is None:
+            self._leaves = [(reader, offset) for reader, offset
+                            in self.searcher.reader().leaf_readers()
+                            if reader.doc_count()]  # not every document in it deleted
+        return self._leaves
+
+    def event_postings(self, term: str) -> list[array[int]]:
+        """The term's event document numbers, one array per segment: read once per
+        build (articles share many a key term), up to :data:`POSTINGS_KEPT` in all."""
+        found = self._postings.get(term)
+        if found is not None:
+            return found
+        if self._events is None:
+            self._events = set(self.searcher.docs_for_query(wq.Term("kind", "event")))
+        events = self._events
+        found = []
+        for reader, offset in self._segments():
+            numbers: array[int] = array("I")
+            try:
+                ids = reader.postings(self.field, term).all_ids()
+            except TermNotFound:  # not in this segment
+                ids = ()
+            numbers.extend(docnum + offset for docnum in ids if docnum + offset in events)
+            found.append(numbers)
+        size = sum(len(numbers) for numbers in found)
+        if self._postings_kept + size > POSTINGS_KEPT:
+            self._postings.clear()
+            self._postings_kept = 0
+        self._postings[term] = found
+        self._postings_kept += size
+        return found
 
     def _date_column(self) -> Any:
         if self._dates is None:
@@ -241,33 +279,41 @@ class TermCounter:
 
     Stemming each token anew was most of the cost of comparing texts, and the same
     words recur in every article: when the analyzer is a tokenizer followed by
-    filters that treat each token alone, each distinct word is analysed only once.
+    filters that treat each token alone, each distinct word is analysed only once
+    (to one term, or to none for a stop word).
     """
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self.words: dict[str, list[str]] = {}
+        self.words: dict[str, str | None] = {}
         self.pattern = None
+        self._find: Callable[[str], list[str]] | None = None
         if isinstance(analyzer, CompositeAnalyzer) and analyzer.items:
             tokenizer, *filters = analyzer.items
             if (isinstance(tokenizer, RegexTokenizer) and not tokenizer.gaps
                     and all(isinstance(f, _ONE_TOKEN_FILTERS) for f in filters)):
                 self.pattern = tokenizer.expression
+                self._find = word_finder(tokenizer.expression)
 
     def __call__(self, text: str) -> Counter[str]:
-        if self.pattern is None:
+        if self._find is None:
             return Counter(token.text for token in self.analyzer(text))
-        found: list[str] = []
+        found = self._find(text)
         words = self.words
-        for match in self.pattern.finditer(text):
-            word = match.group(0)
-            terms = words.get(word)
-            if terms is None:
-                if len(words) >= WORDS_KEPT:
-                    words.clear()
-                terms = words[word] = [token.text for token in self.analyzer(word)]
-            found += terms
-        return Counter(found)
+        missing = set(found).difference(words)
+        if missing:
+            if len(words) + len(missing) > WORDS_KEPT:
+                words.clear()
+                missing = set(found)
+            for word in missing:
+                terms = [token.text for token in self.analyzer(word)]
+                if len(terms) > 1:  # not a one-word analyzer after all: analyse whole texts
+                    self._find = None
+                    return self(text)
+                words[word] = terms[0] if terms else None
+        counts: Counter[str | None] = Counter(map(words.__getitem__, found))
+        counts.pop(None, None)
+        return cast("Counter[str]", counts)
 
 
 def _event_text(headline: str, summary: str, story: str, topics: list[str]) -> str:
@@ -290,11 +336,12 @@ def _midnight(day: date) -> datetime:
 
 
 def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(w * w for w in vector.values()))
+    weights = vector.values()
+    return math.sqrt(sum(map(mul, weights, weights)))
 
 
 def _cosine(article: dict[str, float], article_norm: float, event: dict[str, float]) -> float:
     """Cosine similarity with the article's norm computed once: an event's text is short."""
-    dot = sum(weight * article.get(term, 0.0) for term, weight in event.items())
+    dot = sum(map(mul, event.values(), map(article.get, event, repeat(0.0))))
     norm = article_norm * _norm(event)
     return dot / norm if norm else 0.0

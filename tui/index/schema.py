@@ -11,7 +11,9 @@ second time and held 40% of all postings, which halved the build rate.
 from __future__ import annotations
 
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, Schema
+
+from tui.index.text_field import TextField
 
 SCHEMA_VERSION = 5
 
@@ -59,14 +61,14 @@ def build_schema() -> Schema:
         # a column too: the ids of the hits that only feed the facets, without stored fields
         id=ID(stored=True, unique=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
-        headline=TEXT(analyzer=stemming(), stored=True),
-        body=TEXT(analyzer=stemming()),
-        story=TEXT(analyzer=stemming(), stored=True),
-        topic_text=TEXT(analyzer=stemming()),
+        headline=TextField(analyzer=stemming(), stored=True),
+        body=TextField(analyzer=stemming()),
+        story=TextField(analyzer=stemming(), stored=True),
+        topic_text=TextField(analyzer=stemming()),
         # each story and topic whole, lower case: ``story:`` and ``topic:`` queries are
         # answered by finding the few distinct values that hold the words (tui.labels)
         stories=KEYWORD(commas=True, lowercase=True, scorable=True),
         topics=KEYWORD(commas=True, lowercase=True, scorable=True),
-        publisher=TEXT(analyzer=StandardAnalyzer(minsize=1)),
+        publisher=TextField(analyzer=StandardAnalyzer(minsize=1)),
         url=KEYWORD(lowercase=False),
     )
