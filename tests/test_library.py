@@ -236,6 +236,27 @@ def test_nearest_events_of_a_topic_and_a_story(tmp_path: Path) -> None:
     catalog.close()
 
 
+def test_an_older_catalog_gets_the_topic_date_index_at_its_next_update(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    """Nearest events of a topic read one date range through ``topics_date``; a catalog
+    built before that index existed has it added by the next ``chronicle index``."""
+    import sqlite3
+
+    archive = tmp_path / "archive"
+    shutil.copytree(seeds_dir, archive)
+    build_index(archive, tmp_path / "index")
+    path = current_generation(tmp_path / "index") / CATALOG_NAME
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX topics_date")
+    build_index(archive, tmp_path / "index")
+    with sqlite3.connect(path) as conn:
+        plan = " ".join(str(row[3]) for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT event_id FROM topics WHERE topic_key = ? "
+            "AND event_id != ? AND date >= ? ORDER BY date LIMIT 5", ("x", "y", "2011")))
+    assert "topics_date" in plan
+
+
 def test_years_match_the_events_of_each_year(lib: Library) -> None:
     counted: dict[int, int] = {}
     for year, _ in lib.years():

@@ -136,16 +136,17 @@ def _index(args: argparse.Namespace, where: Locations) -> int:
 
 def _build(where: Locations, rebuild: bool = False, wait: float = LOCK_WAIT,
            quiet: bool = False) -> BuildReport:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from tui.index.builder import build_index
 
     err = _console(stderr=True)
     procs = 2 if (os.cpu_count() or 1) >= 2 else 1
-    show_bar = not quiet and err.is_terminal
+    if quiet or not err.is_terminal:  # no bar: nor its import, nor a call per file
+        return build_index(where.archive, where.index, rebuild=rebuild, procs=procs,
+                           lock_timeout=wait, on_wait=lambda message: _error(message))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True,
-                  disable=not show_bar) as bar:
+                  TextColumn("{task.description}"), console=err, transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, path: str) -> None:

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
+from tui.index.archive_scan import ArchiveScan, scan_folders
 from tui.index.catalog import CATALOG_LAYOUT, CATALOG_NAME, Catalog
+from tui.index.full_build import pool_limit_mb
 from tui.index.lock import WriterLock
 from tui.index.schema import SCHEMA_VERSION, build_schema
 from tui.index.store import (
@@ -34,13 +39,13 @@ from tui.index.store import (
 )
 from tui.index.update import BuildReport, Change, Progress, apply_changes
 from tui.model import Skip
-from tui.parsers import CANDIDATE_SUFFIXES
-from tui.text import is_inert, shown_safely
 
 __all__ = ["BuildReport", "build_index", "scan_archive"]
 PARALLEL_MIN_FILES = 4_000
+# An update that parses at least this many files writes Whoosh in two processes too
+# (a segment each): about 2 ms of analysis per document otherwise on one core.
+PARALLEL_UPDATE_FILES = 400
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
-_BAD_NAME = "file name is not valid UTF-8 or holds control characters; rename it to index it"
 WRITER_LIMIT_MB = 256
 
 
@@ -52,43 +57,10 @@ def scan_archive(
     A path that is not valid text or holds control characters can be neither stored
     nor shown safely: it is left out, and added to ``refused`` with its name escaped.
     """
-    found: dict[str, tuple[int, int]] = {}
-    # os.scandir and DirEntry.stat: no Path object per file, one stat call each (a
-    # 100,000-event archive has about 124,000 files, and this runs before every update).
-    # Names are checked a directory at a time: one file name at a time only when some
-    # name there (or the directory's own path) is not inert.
-    pending = [("", str(archive))]
-    while pending:
-        prefix, folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        all_inert = is_inert(prefix + "".join(entry.name for entry in entries))
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                pending.append((f"{prefix}{name}/", entry.path))
-                continue
-            if not name.lower().endswith(CANDIDATE_SUFFIXES):
-                continue
-            rel = prefix + name
-            if not all_inert and not is_inert(rel):
-                if refused is not None:
-                    refused.append(Skip(shown_safely(rel), _BAD_NAME))
-                continue
-            try:
-                st = entry.stat()
-            except OSError:
-                st = None
-            found[rel] = (st.st_mtime_ns, st.st_size) if st else (0, -1)
-    return found
+    scan = scan_folders(archive)
+    if refused is not None:
+        refused.extend(scan.refused)
+    return scan.files
 
 
 def prepare_dirs(archive_dir: Path, index_dir: Path) -> tuple[Path, Path]:
@@ -108,6 +80,26 @@ def prepare_dirs(archive_dir: Path, index_dir: Path) -> tuple[Path, Path]:
     return archive.resolve(), index.resolve()
 
 
+def open_whoosh(folder: Path) -> whoosh_index.Index:
+    """The Whoosh index in ``folder``, read through files: memory-mapped, Whoosh 2.7
+    copies each segment's term file into memory (``BytesIO``) on every open, about
+    0.2 s a time at 100,000 events."""
+    return FileStorage(str(folder), supports_mmap=False).open_index()
+
+
+@dataclass(slots=True)
+class _Previous:
+    """The generation in use, open for an update: its catalog and Whoosh index."""
+
+    catalog: Catalog
+    ix: whoosh_index.Index
+    meta: dict[str, str]
+
+    def close(self) -> None:
+        self.catalog.close()
+        self.ix.close()
+
+
 def _catalog_meta(generation: Path) -> dict[str, str]:
     """The meta table of a generation's catalog (raises whatever an unreadable one does)."""
     catalog = Catalog(generation / CATALOG_NAME)
@@ -117,17 +109,8 @@ def _catalog_meta(generation: Path) -> dict[str, str]:
         catalog.close()
 
 
-def _full_build_reason(generation: Path | None, archive: Path, rebuild: bool) -> str:
-    if rebuild:
-        return "rebuild requested"
-    if generation is None:
-        return "no index yet"
-    if not generation.is_dir():
-        return f"the index names a missing {generation.name}"
-    try:
-        meta = _catalog_meta(generation)
-    except Exception as exc:  # noqa: BLE001 - any unreadable catalog means: rebuild
-        return f"the catalog could not be read ({exc})"
+def _full_build_reason(meta: dict[str, str], archive: Path) -> str:
+    """Why the catalog's ``meta`` calls for a full build ("" when an update will do)."""
     version = meta.get("schema_version")
     if version != str(SCHEMA_VERSION):
         return f"index schema version {version} is not {SCHEMA_VERSION}"
@@ -137,22 +120,55 @@ def _full_build_reason(generation: Path | None, archive: Path, rebuild: bool) ->
         return f"the index was built from another archive ({meta.get('archive')})"
     if meta.get("complete") != "1":
         return "the previous build did not finish"
+    return ""
+
+
+def _open_previous(
+    generation: Path | None, archive: Path, rebuild: bool
+) -> tuple[str, _Previous | None]:
+    """The generation in use, opened once for the update, or why a full build is due.
+
+    Opening Whoosh's reader opens every segment: a truncated or lost one shows here.
+    """
+    if rebuild:
+        return "rebuild requested", None
+    if generation is None:
+        return "no index yet", None
+    if not generation.is_dir():
+        return f"the index names a missing {generation.name}", None
+    try:
+        catalog = Catalog(generation / CATALOG_NAME)
+    except Exception as exc:  # noqa: BLE001 - any unreadable catalog means: rebuild
+        return f"the catalog could not be read ({exc})", None
+    try:
+        meta = catalog.meta()
+        reason = _full_build_reason(meta, archive)
+    except Exception as exc:  # noqa: BLE001 - any unreadable catalog means: rebuild
+        reason = f"the catalog could not be read ({exc})"
+    if reason:
+        catalog.close()
+        return reason, None
     try:
         if not whoosh_index.exists_in(str(generation / WHOOSH_DIR)):
-            return "the search index is missing"
-        ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
-        try:
-            ix.reader().close()  # opens every segment: a truncated or lost one shows here
-            latest = ix.latest_generation()
-        finally:
-            ix.close()
+            catalog.close()
+            return "the search index is missing", None
+        ix = open_whoosh(generation / WHOOSH_DIR)
     except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises means damaged
-        return f"the search index cannot be read ({type(exc).__name__}: {exc})"
+        catalog.close()
+        return f"the search index cannot be read ({type(exc).__name__}: {exc})", None
+    previous = _Previous(catalog, ix, meta)
+    try:
+        ix.reader().close()
+        latest = ix.latest_generation()
+    except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises means damaged
+        previous.close()
+        return f"the search index cannot be read ({type(exc).__name__}: {exc})", None
     if whoosh_step(meta, latest) == "behind":
-        return "the search index is older than the catalog"
+        previous.close()
+        return "the search index is older than the catalog", None
     # Whoosh "ahead": an update stopped between its two commits; redoing it incrementally
     # (the catalog still has the old file states) finishes it.
-    return ""
+    return "", previous
 
 
 def build_index(
@@ -166,28 +182,29 @@ def build_index(
 ) -> BuildReport:
     """Build or update the index of ``archive_dir`` in ``index_dir``.
 
-    ``procs > 1`` lets a large full build use Whoosh's multiprocessing writer; it
-    forks, so only the CLI passes it, never the app. ``progress(done, total, path)``
-    is called per file parsed and per document written; an exception it raises stops
-    the build and leaves the previous index as it was.
+    ``procs > 1`` lets a large full build use Whoosh's multiprocessing writer and the
+    scan for changes a second process; both fork, so only the CLI passes it, never the
+    app. ``progress(done, total, path)`` is called per file parsed and per document
+    written; an exception it raises stops the build and leaves the previous index as
+    it was.
     """
     started = time.monotonic()
     archive, index = prepare_dirs(archive_dir, index_dir)
     with WriterLock(index, timeout=lock_timeout, on_wait=on_wait):
         try:
             current = current_generation(index)
-            reason = _full_build_reason(current, archive, rebuild)
+            reason, previous = _open_previous(current, archive, rebuild)
         except IndexDamaged as exc:
-            current, reason = None, str(exc)
-        refused: list[Skip] = []
-        files = scan_archive(archive, refused)
+            current, reason, previous = None, str(exc), None
         try:
-            if reason:
-                report = _full_build(archive, index, current, files, procs, progress)
+            known = previous.catalog.folder_digests() if previous is not None else None
+            scan = scan_folders(archive, known, procs)
+            if previous is None:
+                report = _full_build(archive, index, current, scan.files, procs, progress)
                 report.reason = reason
+                _keep_folder_digests(index, scan)
             else:
-                assert current is not None
-                report = _incremental(archive, current, files, progress)
+                report = _incremental(archive, previous, scan, known, progress, procs)
         except OSError as exc:
             if exc.errno not in _NO_SPACE:
                 raise
@@ -200,8 +217,11 @@ def build_index(
                 f"indexing stopped: no space left for the index in {index} "
                 f"({exc.strerror}); {kept}; free some space and run `chronicle index` again"
             ) from None
-    report.skips[:0] = refused
-    report.counts["skipped"] = report.counts.get("skipped", 0) + len(refused)
+        finally:
+            if previous is not None:
+                previous.close()
+    report.skips[:0] = scan.refused
+    report.counts["skipped"] = report.counts.get("skipped", 0) + len(scan.refused)
     report.seconds = time.monotonic() - started
     return report
 
@@ -210,13 +230,37 @@ def _update_interrupted(generation: Path) -> bool:
     """Whether an update of ``generation`` committed Whoosh but not the catalog."""
     try:
         meta = _catalog_meta(generation)
-        ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
+        ix = open_whoosh(generation / WHOOSH_DIR)
         try:
             return whoosh_step(meta, ix.latest_generation()) == "ahead"
         finally:
             ix.close()
     except Exception:  # noqa: BLE001 - unreadable: the next build decides what to redo
         return False
+
+
+def _keep_folder_digests(index: Path, scan: ArchiveScan) -> None:
+    """Store a new generation's folder digests, so its first update lists only changes.
+
+    A separate transaction after the switch, and only a shortcut: should it fail or be
+    lost, the next update compares every file once and stores them then.
+    """
+    generation = current_generation(index)
+    if generation is None:
+        return
+    try:
+        catalog = Catalog(generation / CATALOG_NAME)
+    except (OSError, sqlite3.Error):
+        return
+    try:
+        at = catalog.meta().get("whoosh_generation")
+        if at:
+            with catalog.transaction():
+                catalog.put_folder_digests(scan.digests, (), at, replace=True)
+    except (OSError, sqlite3.Error):
+        pass
+    finally:
+        catalog.close()
 
 
 def _full_build(
@@ -237,7 +281,7 @@ def _full_build(
             parallel = procs > 1 and len(files) >= PARALLEL_MIN_FILES
             change = Change(archive=archive, files=files, known={}, fresh=True,
                             procs=procs if parallel else 1)
-            writer_args = {"limitmb": WRITER_LIMIT_MB}
+            writer_args = {"limitmb": pool_limit_mb(procs if parallel else 1)}
             if parallel:
                 writer_args.update(procs=procs, multisegment=True)
             report = apply_changes(ix, catalog, change, writer_args, progress)
@@ -256,16 +300,37 @@ def _full_build(
 
 def _incremental(
     archive: Path,
-    generation: Path,
-    files: dict[str, tuple[int, int]],
+    previous: _Previous,
+    scan: ArchiveScan,
+    known: dict[str, bytes] | None,
     progress: Progress | None,
+    procs: int = 1,
 ) -> BuildReport:
-    ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
-    catalog = Catalog(generation / CATALOG_NAME)
-    try:
-        change = Change(archive=archive, files=files, known=catalog.file_states(), fresh=False)
-        report = apply_changes(ix, catalog, change, {"limitmb": WRITER_LIMIT_MB}, progress)
-    finally:
-        catalog.close()
-        ix.close()
+    """Update the generation in use: the files of the folders whose digests changed
+    (of every folder when the catalog holds no digests it can trust)."""
+    catalog = previous.catalog
+    # An index added to the layout since this catalog was built (a no-op otherwise).
+    catalog.create_indexes()
+    if known is None:
+        change = Change(archive=archive, files=scan.files, known=catalog.file_states(),
+                        fresh=False, procs=procs, folders=scan.digests, all_folders=True)
+    else:
+        folders = scan.changed_folders(known)
+        change = Change(archive=archive, files=scan.files, known=catalog.file_states_in(folders),
+                        fresh=False, procs=procs,
+                        folders={f: scan.digests[f] for f in folders if f in scan.digests},
+                        gone_folders=sorted(f for f in folders if f not in scan.digests))
+    writer_args: dict[str, object] = {"limitmb": WRITER_LIMIT_MB}
+    added, changed, _ = change.diff()
+    if procs > 1 and len(added) + len(changed) >= PARALLEL_UPDATE_FILES:
+        writer_args.update(procs=procs, multisegment=True)
+    report = apply_changes(previous.ix, catalog, change, writer_args, progress)
+    at = previous.meta.get("whoosh_generation")
+    unchanged = not (report.added or report.changed or report.removed)
+    if unchanged and at and (change.folders or change.gone_folders):
+        # Nothing to update, but digests to store: the first update since they were
+        # lost, or a folder listed in another order than last time.
+        with catalog.transaction():
+            catalog.put_folder_digests(change.folders or {}, change.gone_folders, at,
+                                       replace=change.all_folders)
     return report

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tui.index.catalog_files import CatalogFiles
 from tui.index.catalog_layout import (
     CATALOG_LAYOUT,
     INDEXES,
@@ -52,7 +53,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class Catalog(CatalogReads):
+class Catalog(CatalogFiles, CatalogReads):
     """One SQLite connection to a catalog file; not shared between threads."""
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
@@ -123,13 +124,6 @@ class Catalog(CatalogReads):
 
     # files --------------------------------------------------------------
 
-    def file_states(self) -> dict[str, tuple[int, int]]:
-        """Each known file's (mtime_ns, size), to tell added, changed and removed files."""
-        cursor = self.conn.cursor()
-        cursor.row_factory = None  # plain tuples: a 100,000-event archive has 124,000 files
-        rows = cursor.execute("SELECT path, mtime_ns, size FROM files")
-        return {path: (mtime_ns, size) for path, mtime_ns, size in rows}
-
     def file_rows(self, paths: Iterable[str]) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}
         for path in paths:
@@ -178,14 +172,20 @@ class Catalog(CatalogReads):
                                  "ON r.path = f.path WHERE f.kind = 'skip' ORDER BY f.path")
         return [Skip(row["path"], result_data(row["result"])["reason"]) for row in rows]
 
-    def counts(self) -> dict[str, int]:
-        """Documents by kind as the index holds them (events after assembly)."""
+    def counts(self, skipped: int | None = None) -> dict[str, int]:
+        """Documents by kind as the index holds them (events after assembly).
+
+        ``skipped``: the skipped files when the caller knows (counting them reads every
+        file's row, 124,000 at 100,000 events).
+        """
         one = self.conn.execute
+        if skipped is None:
+            skipped = one("SELECT count(*) FROM files WHERE kind = 'skip'").fetchone()[0]
         return {
             "event": one("SELECT count(*) FROM events").fetchone()[0],
             "article": one("SELECT count(*) FROM articles").fetchone()[0],
             "day": one("SELECT count(*) FROM day_pages").fetchone()[0],
-            "skipped": one("SELECT count(*) FROM files WHERE kind = 'skip'").fetchone()[0],
+            "skipped": skipped,
         }
 
     # events -------------------------------------------------------------

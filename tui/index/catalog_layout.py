@@ -67,6 +67,7 @@ CREATE INDEX IF NOT EXISTS aliases_event ON aliases (event_id);
 CREATE INDEX IF NOT EXISTS headline_keys_event ON headline_keys (num);
 CREATE INDEX IF NOT EXISTS related_keys_event ON related_keys (num);
 CREATE INDEX IF NOT EXISTS topics_event ON topics (event_id);
+CREATE INDEX IF NOT EXISTS topics_date ON topics (topic_key, date);
 CREATE INDEX IF NOT EXISTS source_urls_event ON source_urls (num);
 CREATE INDEX IF NOT EXISTS article_events_event ON article_events (event_id);
 CREATE INDEX IF NOT EXISTS day_pages_date ON day_pages (date);

@@ -1,0 +1,114 @@
+"""Reassembling an update's dates, half of them in a forked child: the same catalog.
+
+The child reassembles with a catalog connection of its own and sends back only the
+events that changed; these tests pin that the catalog and the search index come out
+as a full build's, and as the one-process path's when the child cannot help.
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import partial
+from pathlib import Path
+
+import pytest
+from test_build_equivalence import catalog_rows, event_pages
+from test_index import SEED_ARTICLE, SEED_EVENT, linked
+from whoosh.filedb.filestore import FileStorage
+
+import tui.index.update as update
+import tui.index.update_plan as update_plan
+from tui.index.builder import build_index
+from tui.library import Library
+
+
+def changed_archive(sample_archive: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The sample archive indexed, then changed on many dates (day pages too)."""
+    archive = tmp_path / "archive"
+    shutil.copytree(sample_archive, archive)
+    index = tmp_path / "index"
+    build_index(archive, index)
+    by_date = {page.parent: page for page in event_pages(archive)}  # one page a date
+    pages = sorted(by_date.values())
+    assert len(pages) >= 10
+    for page in pages[:8]:
+        page.write_text(page.read_text(encoding="utf-8").replace("\n# ", "\n# Edited: ", 1),
+                        encoding="utf-8")
+    for page in pages[8:10]:
+        page.unlink()
+    day_pages = sorted(archive.glob("news/*/*/*/index.md"))
+    assert day_pages
+    day_pages[0].write_text(day_pages[0].read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    return archive, index
+
+
+def same_as_a_full_build(archive: Path, index: Path, tmp_path: Path) -> None:
+    build_index(archive, tmp_path / "fresh")
+    assert catalog_rows(index) == catalog_rows(tmp_path / "fresh")
+    updated, fresh = Library.open(index), Library.open(tmp_path / "fresh")
+    try:
+        for query in ("edited", "kind:day", "kind:event", "police"):
+            found = [sorted(hit.id for hit in lib.search(query, limit=2000).hits)
+                     for lib in (updated, fresh)]
+            assert found[0] == found[1], query
+    finally:
+        updated.close()
+        fresh.close()
+
+
+def test_dates_shared_with_a_child(sample_archive: Path, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    archive, index = changed_archive(sample_archive, tmp_path)
+    forks: list[int] = []
+    start = update_plan.forked.start
+
+    def counting_start(work: partial) -> object:  # type: ignore[type-arg]
+        if work.func is update_plan._child_assemble:
+            forks.append(len(work.args[1]))  # the dates given to the child
+        return start(work)
+
+    monkeypatch.setattr(update_plan.forked, "start", counting_start)
+    monkeypatch.setattr(update_plan, "PARALLEL_DATES", 1)
+    report = build_index(archive, index, procs=2)
+    assert not report.full and len(report.changed) == 9 and forks and forks[0] >= 3
+    monkeypatch.undo()
+    same_as_a_full_build(archive, index, tmp_path)
+
+
+def test_failed_child_leaves_its_dates_to_the_parent(sample_archive: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    archive, index = changed_archive(sample_archive, tmp_path)
+
+    class Broken:
+        loads = staticmethod(update_plan.marshal.loads)
+
+        @staticmethod
+        def dumps(value: object) -> bytes:
+            raise ValueError("the child cannot write")
+
+    monkeypatch.setattr(update_plan, "marshal", Broken)
+    monkeypatch.setattr(update_plan, "PARALLEL_DATES", 1)
+    assert not build_index(archive, index, procs=2).full
+    monkeypatch.undo()
+    same_as_a_full_build(archive, index, tmp_path)
+
+
+def test_many_links_are_searched_in_a_mapped_index(seeds_dir: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(seeds_dir, archive)
+    index = tmp_path / "index"
+    build_index(archive, index)
+    event = (archive / SEED_EVENT).read_bytes()
+    (archive / SEED_EVENT).unlink()
+    mapped: list[bool] = []
+    open_index = FileStorage.open_index
+    monkeypatch.setattr(FileStorage, "open_index", lambda storage, *args, **kwargs: (
+        mapped.append(storage.supports_mmap) or open_index(storage, *args, **kwargs)))
+    monkeypatch.setattr(update, "MAPPED_LINKING", 1)
+    build_index(archive, index)
+    assert linked(index, SEED_ARTICLE) == []
+    (archive / SEED_EVENT).write_bytes(event)
+    build_index(archive, index)
+    assert linked(index, SEED_ARTICLE) == [SEED_EVENT]
+    assert True in mapped  # the update opened a memory-mapped index to link

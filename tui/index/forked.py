@@ -1,0 +1,55 @@
+"""A share of the work done in a forked child while the parent does its own (the CLI
+only: the app never forks).
+
+The child runs one function, writes the bytes it returns to a pipe and leaves without
+running any cleanup (``os._exit``). A child that cannot be started, fails or dies
+gives None: the parent then does that share itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+Child = tuple[int, int]  # its pid, and the read end of its pipe
+
+
+def start(work: Callable[[], bytes]) -> Child | None:
+    """Fork a child that runs ``work`` and writes its result to a pipe."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read)
+            data = work()
+            with os.fdopen(write, "wb") as out:
+                out.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    return pid, read
+
+
+def finish(child: Child | None) -> bytes | None:
+    """What the child wrote, once it has exited well; None otherwise."""
+    if child is None:
+        return None
+    pid, read = child
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        return None
+    return data
