@@ -111,27 +111,18 @@ def apply_changes(
         return report
 
     plan = make_plan(catalog, change, results, stored, removed)
-    if change.fresh:
-        # The new generation is nobody's until it is switched in: its catalog fills
-        # while Whoosh indexes, and commits after Whoosh as an update's does.
+    if change.fresh or writer_args.get("procs", 1) > 1:
+        # The catalog's rows are written while Whoosh indexes (in its writer processes,
+        # for a large update), in a transaction committed after Whoosh's. A new
+        # generation is nobody's until it is switched in; it gets its indexes last.
         with catalog.transaction():
             steps = _catalog_steps(catalog, change, plan, removed)
             whoosh_generation, words = _write_search_index(ix, change, plan, writer_args,
                                                            progress, len(to_parse), steps)
             for _ in steps:
                 pass
-            catalog.create_indexes()
-            _finish_catalog(ix, catalog, change, plan, words, whoosh_generation, report)
-        return report
-    if writer_args.get("procs", 1) > 1:
-        # A large update writes its catalog rows while Whoosh's writer processes
-        # index, in a transaction committed after Whoosh's, as a fresh build does.
-        with catalog.transaction():
-            steps = _catalog_steps(catalog, change, plan, removed)
-            whoosh_generation, words = _write_search_index(ix, change, plan, writer_args,
-                                                           progress, len(to_parse), steps)
-            for _ in steps:
-                pass
+            if change.fresh:
+                catalog.create_indexes()
             _finish_catalog(ix, catalog, change, plan, words, whoosh_generation, report)
         return report
     whoosh_generation, words = _write_search_index(ix, change, plan, writer_args, progress,
