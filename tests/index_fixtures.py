@@ -7,6 +7,7 @@ page it names, and a related link out of the archive.
 
 from __future__ import annotations
 
+import marshal
 import shutil
 from pathlib import Path
 
@@ -104,3 +105,14 @@ def make_archive(root: Path, seeds: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+class UnwritableMarshal:
+    """Stands in for ``marshal`` in a module whose forked child reports through it: the
+    child cannot write its answer, so the parent must do the child's share itself."""
+
+    loads = staticmethod(marshal.loads)
+
+    @staticmethod
+    def dumps(value: object) -> bytes:
+        raise ValueError("the child cannot write")

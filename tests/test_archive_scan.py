@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from index_fixtures import UnwritableMarshal
 from test_build_equivalence import catalog_rows, event_pages
 
 import tui.index.archive_scan as archive_scan
@@ -108,14 +109,7 @@ def test_failed_child_is_made_up_for(tree: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(archive_scan, "SHARE_FOLDERS", 2)
     alone = scanned(scan_folders(tree))
 
-    class Broken:
-        loads = staticmethod(archive_scan.marshal.loads)
-
-        @staticmethod
-        def dumps(value: object) -> bytes:
-            raise ValueError("the child cannot write")
-
-    monkeypatch.setattr(archive_scan, "marshal", Broken)
+    monkeypatch.setattr(archive_scan, "marshal", UnwritableMarshal)
     assert scanned(scan_folders(tree, procs=2)) == alone
 
     def no_fork() -> int:

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from index_fixtures import UnwritableMarshal
 from test_build_equivalence import catalog_rows, event_pages
 from test_index import SEED_ARTICLE, SEED_EVENT, linked
 from whoosh.filedb.filestore import FileStorage
@@ -79,14 +80,7 @@ def test_failed_child_leaves_its_dates_to_the_parent(sample_archive: Path, tmp_p
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     archive, index = changed_archive(sample_archive, tmp_path)
 
-    class Broken:
-        loads = staticmethod(update_plan.marshal.loads)
-
-        @staticmethod
-        def dumps(value: object) -> bytes:
-            raise ValueError("the child cannot write")
-
-    monkeypatch.setattr(update_plan, "marshal", Broken)
+    monkeypatch.setattr(update_plan, "marshal", UnwritableMarshal)
     monkeypatch.setattr(update_plan, "PARALLEL_DATES", 1)
     assert not build_index(archive, index, procs=2).full
     monkeypatch.undo()
