@@ -302,3 +302,33 @@ def test_parallel_full_build(seeds_copy: Path, tmp_path: Path,
     report = build_index(seeds_copy, tmp_path / "index", procs=2)
     assert report.counts["event"] == 1
     assert linked(tmp_path / "index", SEED_ARTICLE) == [SEED_EVENT]
+
+
+def _dates_by_segment(index: Path) -> list[list[int | None]]:
+    with Library.open(index)._searching() as searcher:
+        found = []
+        for leaf, _ in searcher.leaf_searchers():
+            column = leaf.reader().column_reader("date", translate=False)
+            # an undated document's column value is the largest number the column holds
+            found.append([None if value is None or value >= 2**63 else int(value)
+                          for value in column])
+        return found
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_documents_are_numbered_newest_first(tmp_path: Path, procs: int,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each segment of a full build holds its documents newest first, undated last: a
+    search of the newest matches then reads the start of each posting list."""
+    import tui.index.builder as builder
+    from tui.bench.generator import generate_archive
+
+    monkeypatch.setattr(builder, "PARALLEL_MIN_FILES", 1)
+    generate_archive(tmp_path / "archive", 300, seed=3)
+    build_index(tmp_path / "archive", tmp_path / "index", procs=procs)
+    segments = _dates_by_segment(tmp_path / "index")
+    assert sum(len(dates) for dates in segments) > 300
+    for dates in segments:
+        dated = [d for d in dates if d is not None]
+        assert dates[:len(dated)] == dated == sorted(dated, reverse=True)
+        assert len(set(dated)) > 10

@@ -22,7 +22,7 @@ import tui.postings as postings_module
 import tui.ranking as ranking_module
 import tui.search as search_module
 from tui.bench.generator import generate_archive
-from tui.date_order import has_date_range, newest_span, with_date_spans
+from tui.date_order import has_date_range, newest_span, scoring_cost, with_date_spans
 from tui.index.builder import build_index
 from tui.labels import has_label_query, with_labels
 from tui.library import Library
@@ -117,6 +117,46 @@ def test_a_newest_span_ranks_as_whoosh_does_within_it(changed: Library, text: st
         want, want_count = _whoosh(searcher, wq.And([q, span]), 50)
         assert count == want_count > 0
         _same_ranking(got, want)
+
+
+@pytest.mark.parametrize("ratio", [0, 10**9])
+@pytest.mark.parametrize("text", ["people", "police killed", '"people said"', "police NOT killed"])
+def test_seeking_each_document_or_reading_stretches_rank_alike(
+        changed: Library, text: str, ratio: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ratio of 0 seeks every wanted document, a huge one reads the stretches."""
+    monkeypatch.setattr(posting_lists_module, "SEEK_RATIO", ratio)
+    monkeypatch.setattr(postings_module, "SEEK_RATIO", ratio)
+    with changed._searching() as searcher:
+        tools = search_module._tools(searcher)
+        q = _rewritten(text, searcher)
+        span, _ = newest_span(10**9, lambda: tools.date_keys(searcher), 10**9 // 3)
+        got, count, _ = postings_module.best_scored(
+            searcher, postings_module.plan(q, searcher), 50, time.perf_counter() + 60,
+            tools.weighting, within=span)
+        want, want_count = _whoosh(searcher, wq.And([q, span]), 50)
+        assert count == want_count > 0
+        _same_ranking(got, want)
+
+
+def test_a_word_after_not_counts_in_the_cost_of_a_search(changed: Library) -> None:
+    """A common word after NOT is read wherever the rest matches: the newest span that
+    the scoring budget allows must shrink for it."""
+    with changed._searching() as searcher:
+        reader = searcher.reader()
+        alone, people, both = (scoring_cost(_rewritten(text, searcher), reader)
+                               for text in ("police", "people", "police NOT people"))
+        assert both == alone + min(people, alone * posting_lists_module.SEEK_RATIO)
+        assert both > alone + people // 2
+
+
+def test_a_few_documents_are_sought_and_a_leading_stretch_is_read() -> None:
+    from tui.posting_lists import Within
+
+    newest = Within(range(0, 5000))  # the newest fifth of a segment, numbered first
+    assert not newest.seek(postings=20_000, documents=25_000)
+    scattered = Within(range(0, 25_000, 600))  # 42 documents spread over the segment
+    assert scattered.seek(postings=20_000, documents=25_000)
+    assert not scattered.seek(postings=300, documents=25_000)  # a short list: read it
 
 
 @pytest.mark.parametrize("text", ['"prime minister"~3', "NOT people", "people OR NOT police",

@@ -18,11 +18,15 @@ import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from itertools import islice
+from operator import ge, neg
 from typing import Protocol
 
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.searching import Searcher
+
+from tui.posting_lists import SEEK_RATIO
 
 # The raw value of the date column for a document without a date (its default).
 _UNDATED = 2**64 - 1
@@ -51,6 +55,7 @@ class DateKeys:
         self.leaves = {id(sub): (offset, sub.doc_count_all())
                        for sub, offset in searcher.leaf_searchers()}
         self._sorted: tuple[array, array] | None = None
+        self._dated: dict[tuple[int, int], int | None] = {}
 
     def sorted(self) -> tuple[array, array]:
         """The date keys in ascending order and the document numbers they belong to
@@ -60,6 +65,36 @@ class DateKeys:
             order = array("I", sorted(range(len(keys)), key=keys.__getitem__))
             self._sorted = (array("Q", (keys[d] for d in order)), order)
         return self._sorted
+
+    def count_between(self, low: int, high: int) -> int:
+        """How many documents are dated within ``low``..``high``."""
+        sorted_keys, _ = self.sorted()
+        return bisect_right(sorted_keys, high) - bisect_left(sorted_keys, low)
+
+    def dated_first(self, offset: int, count: int) -> int | None:
+        """How many documents of the leaf at ``offset`` are dated, when they are numbered
+        newest first and undated last (as a build writes them); None when not."""
+        if (offset, count) not in self._dated:
+            leaf = self.keys[offset:offset + count]
+            try:
+                dated = leaf.index(_UNDATED)
+            except ValueError:
+                dated = len(leaf)
+            ordered = (leaf.count(_UNDATED) == len(leaf) - dated
+                       and all(map(ge, leaf[:dated], islice(leaf, 1, dated))))
+            self._dated[offset, count] = dated if ordered else None
+        return self._dated[offset, count]
+
+    def leaf_range(self, offset: int, count: int, low: int, high: int) -> range | None:
+        """The leaf's own numbers of its documents dated within ``low``..``high``, when
+        they are numbered newest first (one run of numbers); None when not."""
+        dated = self.dated_first(offset, count)
+        if dated is None:
+            return None
+        keys, end = self.keys, offset + dated
+        start = bisect_left(keys, -high, offset, end, key=neg)
+        stop = bisect_right(keys, -low, start, end, key=neg)
+        return range(start - offset, stop - offset)
 
     def docs_between(self, low: int, high: int) -> array:
         """Document numbers (ascending) whose date key is within ``low``..``high``."""
@@ -226,7 +261,24 @@ class DateSpan(wq.Query):
         self.keys = keys
         self.low, self.high = low, high
         self.boost = boost
-        self.docnums = keys.docs_between(low, min(high, _UNDATED - 1))
+        self._docnums: array | None = None
+
+    @property
+    def docnums(self) -> array:
+        """Every document in the span, ascending (read at the first use: a search
+        of newest-first segments needs only :meth:`local`)."""
+        if self._docnums is None:
+            self._docnums = self.keys.docs_between(self.low, min(self.high, _UNDATED - 1))
+        return self._docnums
+
+    def local(self, offset: int, count: int) -> Sequence[int]:
+        """The span's documents in the leaf at ``offset``, by the leaf's own numbers."""
+        found = self.keys.leaf_range(offset, count, self.low, min(self.high, _UNDATED - 1))
+        if found is not None:
+            return found
+        docnums = self.docnums
+        start, end = bisect_left(docnums, offset), bisect_left(docnums, offset + count)
+        return [d - offset for d in docnums[start:end]]
 
     def __repr__(self) -> str:
         return f"DateSpan({self.low}, {self.high}, boost={self.boost})"
@@ -242,17 +294,14 @@ class DateSpan(wq.Query):
         return hash((self.low, self.high, self.boost))
 
     def estimate_size(self, ixreader) -> int:  # type: ignore[no-untyped-def]
-        return len(self.docnums)
+        return self.keys.count_between(self.low, min(self.high, _UNDATED - 1))
 
     def matcher(self, searcher: Searcher, context=None) -> matching.Matcher:  # type: ignore[no-untyped-def]
-        docnums = self.docnums
         if id(searcher) == self.keys.top:
             offset, count = 0, searcher.doc_count_all()
         else:
             offset, count = self.keys.leaves.get(id(searcher), (0, searcher.doc_count_all()))
-        start = bisect_left(docnums, offset)
-        end = bisect_left(docnums, offset + count)
-        local = array("I", (d - offset for d in docnums[start:end]))
+        local = array("I", self.local(offset, count))
         reader = searcher.reader()
         if reader.has_deletions():
             local = array("I", (d for d in local if not reader.is_deleted(d)))
@@ -282,14 +331,20 @@ def has_date_range(q: wq.Query) -> bool:
 def scoring_cost(q: wq.Query, reader) -> int:  # type: ignore[no-untyped-def]
     """About how many postings a search of ``q`` reads and scores: every word's, a
     phrase's words :data:`PHRASE_COST` times over; date spans and weightless filters
-    (``kind``) are nearly free."""
+    (``kind``) are nearly free. A word after NOT is read wherever the rest matches:
+    for a common one that is nearly its whole list."""
+    negated = {id(leaf) for node in _nots(q) for leaf in node.query.leaves()}
+    negated.update(id(node.query) for node in _nots(q))
     cost = 0
     words = 0
     phrases = False
+    excluded = 0
     for leaf in q.leaves():
         if isinstance(leaf, DateSpan) or leaf.boost == 0:
             continue
-        if isinstance(leaf, wq.Phrase):
+        if id(leaf) in negated:
+            excluded += leaf.estimate_size(reader)
+        elif isinstance(leaf, wq.Phrase):
             phrases = True
             words += len(leaf.words)
             cost += PHRASE_COST * sum(reader.doc_frequency(leaf.fieldname, word)
@@ -302,8 +357,17 @@ def scoring_cost(q: wq.Query, reader) -> int:  # type: ignore[no-untyped-def]
             cost += leaf.estimate_size(reader)
     # An AND is driven by its rarest part (a date range too): no more than that many
     # documents are looked at for each word.
-    bound = q.estimate_size(reader) * max(words, 1) * (PHRASE_COST if phrases else 1)
-    return min(cost, bound)
+    estimate = q.estimate_size(reader)
+    bound = estimate * max(words, 1) * (PHRASE_COST if phrases else 1)
+    return min(cost, bound) + min(excluded, estimate * SEEK_RATIO)
+
+
+def _nots(q: wq.Query) -> list[wq.Not]:
+    if isinstance(q, wq.Not):
+        return [q]
+    if q.is_leaf():
+        return []
+    return [found for child in q.children() for found in _nots(child)]
 
 
 def newest_span(cost: int, keys_of: Callable[[], DateKeys],
@@ -322,7 +386,7 @@ def newest_span(cost: int, keys_of: Callable[[], DateKeys],
     if share >= dated * 0.8:  # nearly everything: restricting would only add work
         return None
     span = DateSpan(keys, sorted_keys[dated - share], _UNDATED - 1, boost=0.0)
-    return span, len(span.docnums) / dated
+    return span, span.estimate_size(None) / dated
 
 
 def best_among(searcher: Searcher, q: wq.Query, docnums: array, need: int, deadline: float,

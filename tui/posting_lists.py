@@ -35,14 +35,30 @@ class Within:
 
     def __init__(self, docs: Sequence[int]) -> None:
         self.docs = docs
-        self.members = frozenset(docs)
+        self._members: frozenset[int] | None = None
         self._stretches: list[tuple[int, int]] | None = None
 
     def __len__(self) -> int:
         return len(self.docs)
 
+    @property
+    def members(self) -> frozenset[int]:
+        if self._members is None:
+            self._members = frozenset(self.docs)
+        return self._members
+
+    @property
+    def whole(self) -> bool:
+        """Whether every document the stretches cover is wanted (one run of numbers, as
+        the newest dates of a newest-first segment are): what is read needs no sifting."""
+        docs = self.docs
+        return isinstance(docs, range) and docs.step == 1
+
     def stretches(self) -> list[tuple[int, int]]:
         """(first, last) runs of document numbers that cover every wanted one."""
+        if self._stretches is None and self.whole:
+            docs = self.docs
+            self._stretches = [(docs[0], docs[-1])] if docs else []
         if self._stretches is None:
             found: list[tuple[int, int]] = []
             docs = self.docs
@@ -56,6 +72,21 @@ class Within:
                 found.append((start, previous))
             self._stretches = found
         return self._stretches
+
+    def covered(self) -> int:
+        """How many document numbers the stretches span, wanted or not."""
+        return sum(last - first + 1 for first, last in self.stretches())
+
+    def seek(self, postings: int, documents: int) -> bool:
+        """Whether to seek each wanted document rather than read the stretches of a list
+        of ``postings`` over a segment of ``documents``. A seek costs about
+        :data:`SEEK_RATIO` postings read; reading costs a seek to each stretch and the
+        postings inside it (little for the one leading stretch of the newest documents)."""
+        seeking = len(self.docs) * SEEK_RATIO
+        if seeking >= postings:
+            return False
+        reading = len(self.stretches()) * SEEK_RATIO + postings * self.covered() / max(documents, 1)
+        return seeking < reading
 
 
 class Segment:

@@ -66,11 +66,11 @@ class _Word:
         if within is None:
             read_postings(m, EVERYTHING, segment, ids, tfs)
             return ids, tfs, None
-        if len(within) * SEEK_RATIO < self.size(segment):
+        if within.seek(self.size(segment), reader.doc_count_all()):
             seek_each(m, within.docs, segment, ids, tfs)
             return ids, tfs, None
         read_postings(m, within.stretches(), segment, ids, tfs)
-        return ids, tfs, within.members
+        return ids, tfs, None if within.whole else within.members
 
     def docs(self, segment: Segment, within: Within | None) -> set[int]:
         ids, _, members = self._postings(segment, within)
@@ -189,20 +189,17 @@ class _Span:
         self.span = span
 
     def local(self, segment: Segment) -> Sequence[int]:
-        docnums = self.span.docnums
-        offset, count = segment.offset, segment.reader.doc_count_all()
-        start, end = bisect_left(docnums, offset), bisect_left(docnums, offset + count)
-        return [d - offset for d in docnums[start:end]]
+        return self.span.local(segment.offset, segment.reader.doc_count_all())
 
     def size(self, segment: Segment) -> int:
-        docnums = self.span.docnums
-        offset, count = segment.offset, segment.reader.doc_count_all()
-        return bisect_left(docnums, offset + count) - bisect_left(docnums, offset)
+        return len(self.local(segment))
 
     def docs(self, segment: Segment, within: Within | None) -> set[int]:
         local = self.local(segment)
         if within is None:
             return set(local)
+        if isinstance(local, range):  # answers `in` by arithmetic
+            return {d for d in within.docs if d in local}
         return within.members.intersection(local)
 
     def scores(self, segment: Segment, within: Within | None) -> dict[int, float]:

@@ -13,6 +13,7 @@ import json
 import marshal
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,10 @@ class _Assembled:
         return (self.day or "", self.seq)
 
 
+def _newest_first(doc: Document) -> date:
+    return doc.date or date.min
+
+
 def make_plan(
     catalog: Catalog,
     change: Change,
@@ -169,7 +174,10 @@ def make_plan(
     gone_docs -= {doc.id for doc in fresh_articles}
     gone_docs |= day_ids - {doc.id for doc in day_docs}
 
-    writes: list[Document] = [*retexted, *fresh_articles, *day_docs]
+    # Newest first: a segment's document numbers then follow the dates backwards, so
+    # the newest matches a search ranks or lists first lead every posting list.
+    writes: list[Document] = sorted([*retexted, *fresh_articles, *day_docs],
+                                    key=_newest_first, reverse=True)
     return Plan(
         results=results, stored=stored, old_rows=old_rows, events=events,
         retexted=retexted, gone_events=gone_events, relink=relink,
