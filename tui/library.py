@@ -28,7 +28,7 @@ from tui.links import date_from_id, normalize_target
 from tui.model import Article, DayPage, Event, document_from_dict
 from tui.neighbours import neighbours_in_stages, neighbours_of
 from tui.open_index import OpenIndex
-from tui.search import TIME_LIMIT, SearchResults, Vocabulary, run_search
+from tui.search import FACET_SAMPLE, TIME_LIMIT, SearchResults, Vocabulary, run_search
 from tui.search import prepare as prepare_searcher
 from tui.search_sources import hit_topics, running_texts
 from tui.summaries import (
@@ -79,8 +79,10 @@ class Library:
 
     @contextmanager
     def searches_limited(self, seconds: float) -> Iterator[None]:
-        """Searches this thread makes inside the block stop collecting after ``seconds``
-        (search as you type: the app runs the complete search when typing pauses)."""
+        """Searches this thread makes inside the block are quick ones (search as you
+        type: the app runs the complete search when typing pauses): they stop
+        collecting after ``seconds`` and count the topics of the hits they list only
+        for the facets, not those of the best ``FACET_SAMPLE`` matches."""
         before = getattr(self._local, "time_limit", None)
         self._local.time_limit = seconds
         try:
@@ -401,10 +403,12 @@ class Library:
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
                kind: str | None = None) -> SearchResults:
+        quick = getattr(self._local, "time_limit", None) is not None
         with self._searching() as searcher:
             return run_search(searcher, self._texts, self._topics, query, limit=limit,
                               sort=sort, kind=kind, time_limit=self.time_limit,
-                              vocabulary=self._vocabulary)
+                              vocabulary=self._vocabulary,
+                              facet_sample=limit if quick else FACET_SAMPLE)
 
     def prepare_search(self) -> None:
         """Read now what the first search would otherwise read (date keys, field

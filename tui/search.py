@@ -331,8 +331,11 @@ def run_search(
     kind: str | None = None,
     time_limit: float = TIME_LIMIT,
     vocabulary: Callable[[], Vocabulary] | None = None,
+    facet_sample: int = FACET_SAMPLE,
 ) -> SearchResults:
     """Run one query; every problem comes back in ``error``, never as an exception.
+    The facets count the topics of the best ``facet_sample`` matches, or of the hits
+    listed when there are more of those.
 
     Control and invisible format characters in the typed text mean nothing to a search
     and must not be echoed back to a terminal: they are dropped first.
@@ -365,11 +368,15 @@ def run_search(
     # out of this query's time limit.
     tools.date_keys(searcher).sorted()
     ranked, total, total_exact, cut_short = _ranked(
-        searcher, q, max(limit, FACET_SAMPLE), sort, time.perf_counter() + time_limit, notes)
+        searcher, q, max(limit, facet_sample), sort, time.perf_counter() + time_limit, notes)
     shown = ranked[:limit]
     stored = [searcher.stored_fields(docnum) for docnum, _ in shown]
     ranked_ids = [fields["id"] for fields in stored]
-    ranked_ids += [tools.doc_id(searcher, docnum) for docnum, _ in ranked[limit:]]
+    # A search the time limit cut short counts the topics of the hits it lists only: its
+    # results are partial anyway, and looking up the topics of 200 hits took as long again
+    # as its collecting.
+    if not cut_short:
+        ranked_ids += [tools.doc_id(searcher, docnum) for docnum, _ in ranked[limit:]]
     topics_by_id = topics(ranked_ids)
     bodies = texts(ranked_ids[:limit])
     facet_counts: dict[str, tuple[str, int]] = {}
@@ -392,7 +399,9 @@ def run_search(
             score=float(score or 0.0),
         ))
     suggestion = None
-    if total < SUGGEST_BELOW and vocabulary is not None:
+    # A search cut short found its few hits in the time it had, not in the whole index:
+    # too few to offer another spelling.
+    if total < SUGGEST_BELOW and not cut_short and vocabulary is not None:
         suggestion = suggest(text, vocabulary())
     facets = sorted(facet_counts.values(), key=lambda item: (-item[1], item[0].casefold()))
     return SearchResults(

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui.app.actions import bindings_for
@@ -28,6 +30,13 @@ class SearchBox(Input):
     """Query input; the search panel reacts to its Changed messages."""
 
     BINDINGS = bindings_for("search_box")
+
+    # The box is one line across the pane, whatever it holds: a letter typed changes how
+    # far its text scrolls, never the box's size. Input's own ``virtual_size`` asks for a
+    # layout of the whole screen on every change (after which Textual redraws the
+    # reader's and navigator's scrollbars too: about 10 ms a letter); a repaint of the box
+    # is all a change needs.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def _keys_in_order(self) -> dict[str, str]:
         """Key -> action for every key the box (or the panel around it) binds."""

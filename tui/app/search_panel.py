@@ -1,12 +1,14 @@
 """The search panel: box, inline message, status and topic lines, and the results list.
 
 Search runs as you type. Each change of the query (or of the order or kind filter)
-takes a new sequence number and, after a short pause in typing, starts a thread
-worker; the worker group is exclusive, and a result only reaches the screen when
-its number is still the newest, so an older, slower query can never overwrite a
-newer one and key handling never waits on Whoosh. A query the query layer rejects
-(unbalanced quotes or brackets, unknown field) shows its message under the box and
-leaves the last good results in place.
+takes a new sequence number and starts a thread worker: at once, or, while an earlier
+search is still running, after a short pause in typing. The worker group is exclusive,
+and a result only reaches the screen when its number is still the newest, so an older,
+slower query can never overwrite a newer one and key handling never waits on Whoosh.
+As-you-type results are quick (a short time limit, one screen of hits) and completed
+when typing pauses. A query the query layer rejects (unbalanced quotes or brackets,
+unknown field) shows its message under the box and leaves the last good results in
+place.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from tui.app.actions import bindings_for, key_text
 from tui.app.search_box import SearchBox
@@ -39,13 +43,25 @@ if TYPE_CHECKING:
     from tui.search import Hit
 
 RESULT_LIMIT = 50
-TYPING_PAUSE = 0.03  # seconds of quiet before a search starts: one search per burst of keys
+# An as-you-type search lists only the hits the list shows at once (a hit takes at least
+# this many lines: date, headline, rule): snippets, stored fields and rows are made for
+# those alone, and the complete search lists the rest when typing pauses.
+LINES_PER_HIT = 3
+FEWEST_TYPING_HITS = 10
+# Seconds of quiet before a search starts while an earlier one is still running: one
+# search per burst of keys. With none running it starts at once (waiting for a pause
+# had been a third of the time from a key to its results).
+TYPING_PAUSE = 0.03
 # Seconds an as-you-type search may collect for: a typed prefix found in most of a large
-# archive's documents must not hold the results up (they are marked partial) ...
-TYPING_TIME_LIMIT = 0.04
+# archive's documents must not hold the results up (they are marked partial). Collecting
+# was most of the time from a key to its results at 100,000 events ...
+TYPING_TIME_LIMIT = 0.025
 # ... and seconds of quiet after which such partial results are completed.
 COMPLETE_PAUSE = 0.5
-FOOTER_PAUSE = 0.2  # seconds of quiet before the footer shows the results' keys
+# Seconds of quiet before the footer shows the results' keys: when typing pauses, as
+# rebuilding the footer takes tens of milliseconds, which with a shorter pause fell
+# between two letters and held up the next one's results.
+FOOTER_PAUSE = COMPLETE_PAUSE
 
 
 class Rows(NamedTuple):
@@ -54,6 +70,17 @@ class Rows(NamedTuple):
     terms: list[list[str]]
     prompts: list[Text]
     width: int
+
+
+class PanelLine(Static):
+    """One of the panel's lines of text (message, status, topics). Its height follows
+    its text, and the panel asks for a layout when that changes (``_set_line``). After
+    that layout Textual gives the line its new ``virtual_size``, which asked for a
+    second layout and a second frame (tens of milliseconds more before the results of
+    a key were on screen). A line never scrolls, and the frame of that layout already
+    drew it at its new size: its virtual size asks for nothing."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
 
 
 class SearchPanel(Vertical):
@@ -70,8 +97,9 @@ class SearchPanel(Vertical):
         self.results: SearchResults | None = None  # the last good results
         self.error: str | None = None
         self._timer: Timer | None = None  # the typing pause before a search starts
+        self._worker: Worker[None] | None = None  # the newest search started
         self._completion: Timer | None = None  # the pause before partial results complete
-        self._partial_of: int | None = None  # the request whose results are cut short
+        self._partial_of: int | None = None  # the request whose results are incomplete
         self._offers: tuple[bool, bool] = (False, False)  # the footer's: spelling, topics
         self._footer_timer: Timer | None = None
         self._rows: dict[str, int] = {}  # rows each line of the panel takes
@@ -82,9 +110,9 @@ class SearchPanel(Vertical):
             id="search-box",
             placeholder='words, "phrase", topic:x, date:2011…',
         )
-        yield Static(id="search-message")
-        yield Static(id="search-status")
-        yield Static(id="search-facets")
+        yield PanelLine(id="search-message")
+        yield PanelLine(id="search-status")
+        yield PanelLine(id="search-facets")
         yield SearchResultsList(id="search-results")
 
     def on_mount(self) -> None:
@@ -125,11 +153,12 @@ class SearchPanel(Vertical):
             collection.input_seen()
         self.request()
 
-    def request(self, *, pause: float = TYPING_PAUSE, complete: bool = False) -> None:
+    def request(self, *, pause: float | None = None, complete: bool = False) -> None:
         """Search for the box's text with the current order and filter, superseding
         any search still running. As you type (``complete`` False) a search collects
-        for ``TYPING_TIME_LIMIT`` at most; results it cut short are completed once
-        typing pauses for ``COMPLETE_PAUSE``, or at once on Enter."""
+        for ``TYPING_TIME_LIMIT`` at most and lists the hits that fit on screen; results
+        cut short, or with more hits to list, are completed once typing pauses for
+        ``COMPLETE_PAUSE``, or at once on Enter."""
         self.seq += 1
         self._stop_timers()
         self._stop_footer_timer()  # set again when the answer comes
@@ -143,7 +172,8 @@ class SearchPanel(Vertical):
             return
         seq, sort, kind = self.seq, self.sort, self.kind
         limit = None if complete else TYPING_TIME_LIMIT
-        if pause > 0:
+        pause = TYPING_PAUSE if pause is None else pause
+        if pause > 0 and self._worker is not None and not self._worker.is_finished:
             self._timer = self.set_timer(pause, lambda: self._start(seq, text, sort, kind, limit))
         else:
             self._start(seq, text, sort, kind, limit)
@@ -158,34 +188,44 @@ class SearchPanel(Vertical):
                limit: float | None) -> None:
         self._timer = None
         if seq == self.seq:
-            self._search(seq, text, sort, kind, limit, self.results_list.row_width)
+            count = RESULT_LIMIT if limit is None else self.typing_hits
+            self._worker = self._search(seq, text, sort, kind, limit, count,
+                                        self.results_list.row_width)
+
+    @property
+    def typing_hits(self) -> int:
+        """Hits an as-you-type search lists: as many as the results list shows at once."""
+        shown = self.results_list.size.height // LINES_PER_HIT + 1
+        return min(RESULT_LIMIT, max(FEWEST_TYPING_HITS, shown))
 
     def flush(self) -> None:
-        """Enter: a search waiting for the typing pause starts now, and results the
-        as-you-type limit cut short are completed now."""
-        if self._timer is not None:
+        """Enter: a search waiting for the typing pause, or one still running as you
+        type, starts again now as a complete one, and as-you-type results still to be
+        completed are completed now."""
+        if self._timer is not None or not self.settled:
             self.request(pause=0, complete=True)
         elif self._partial_of == self.seq:
             self._complete(self.seq)
 
     def _complete(self, seq: int) -> None:
-        """Search again, with the full time limit, for results shown cut short."""
+        """Search again, with the full time limit and every hit listed, for results
+        shown incomplete."""
         self._stop_timers()
         if seq == self.seq and self._partial_of == seq:
-            self._search(seq, self.query_text, self.sort, self.kind, None,
-                         self.results_list.row_width)
+            self._worker = self._search(seq, self.query_text, self.sort, self.kind, None,
+                                        RESULT_LIMIT, self.results_list.row_width)
 
     @property
     def complete(self) -> bool:
-        """Whether the newest request has its final answer: not results cut short by
-        the as-you-type limit that are still to be completed."""
+        """Whether the newest request has its final answer: not as-you-type results,
+        cut short or listing fewer hits than there are, still to be completed."""
         return self.settled and self._partial_of != self.seq
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, seq: int, text: str, sort: str, kind: str | None,
-                limit: float | None, width: int) -> None:
-        """Search, and make the result rows at ``width`` here rather than on the
-        screen's thread."""
+                limit: float | None, count: int, width: int) -> None:
+        """Search (for at most ``count`` hits), and make the result rows at ``width``
+        here rather than on the screen's thread."""
         worker = get_current_worker()
         rows: Rows | None = None
         library = getattr(self.app, "library", None)
@@ -194,7 +234,7 @@ class SearchPanel(Vertical):
         else:
             try:
                 with library.searches_limited(limit) if limit is not None else nullcontext():
-                    results = library.search(text, limit=RESULT_LIMIT, sort=sort, kind=kind)
+                    results = library.search(text, limit=count, sort=sort, kind=kind)
                 if not worker.is_cancelled:
                     terms = [hit_terms(hit, results.query) for hit in results.hits]
                     rows = Rows(terms, hit_prompts(results.hits, terms, width), width)
@@ -209,7 +249,10 @@ class SearchPanel(Vertical):
             return  # an older request: a newer one is on its way
         completing = self.shown_seq == seq and self._partial_of == seq
         self.shown_seq = seq
-        self._partial_of = seq if quick and results.cut_short and not results.error else None
+        # As-you-type results list one screen of hits and count their topics alone:
+        # complete only when they list every match.
+        incomplete = results.cut_short or len(results.hits) < results.total
+        self._partial_of = seq if quick and incomplete and not results.error else None
         if self._partial_of is not None:
             self._completion = self.set_timer(COMPLETE_PAUSE, lambda: self._complete(seq))
         if results.error:
@@ -219,19 +262,23 @@ class SearchPanel(Vertical):
             return
         self.error = None
         self.results = results
-        self._offers_changed()
+        self._offers_changed(wait=quick)
         self._show_results(results, keep=completing, rows=rows)
 
-    def _offers_changed(self) -> None:
+    def _offers_changed(self, *, wait: bool = True) -> None:
         """The footer shows the spelling and topic keys only while the results offer
-        them; it is brought up to date once typing pauses for ``FOOTER_PAUSE``, as
-        updating it rebuilds the whole footer (tens of milliseconds, which had been spent
-        on every letter typed). The keys themselves work as soon as the results do."""
+        them; after as-you-type results it is brought up to date once typing pauses for
+        ``FOOTER_PAUSE``, as updating it rebuilds the whole footer (tens of milliseconds,
+        which had been spent on every letter typed). The keys themselves work as soon as
+        the results do."""
         self._stop_footer_timer()
         results = self.results
         offers = (bool(results and results.suggestion), bool(results and results.facets))
         if offers != self._offers:
-            self._footer_timer = self.set_timer(FOOTER_PAUSE, self._update_footer)
+            if wait:
+                self._footer_timer = self.set_timer(FOOTER_PAUSE, self._update_footer)
+            else:
+                self._update_footer()
 
     def _stop_footer_timer(self) -> None:
         if self._footer_timer is not None:
