@@ -251,3 +251,32 @@ async def test_result_rows_are_made_in_the_worker_and_match_those_made_on_screen
         assert [str(row.prompt) for row in results.rows] == made
         assert made and not results.rows[-1].divider
         assert all(row.divider for row in results.rows[:-1])
+
+
+async def test_a_layout_that_leaves_a_pane_its_size_leaves_its_scrollbars_alone(
+        make_app, seeds_index, monkeypatch):
+    """The reader's and navigator's scrollbars are updated when their size or page
+    changes, not on every layout of the screen (each update drew them again a frame
+    later)."""
+    from tui.app.line_pane import LinePane
+
+    app = make_app(seeds_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.pause()
+        updates: list[str] = []
+        original = LinePane._scroll_update
+
+        def counted(pane: LinePane, virtual_size) -> None:
+            updates.append(pane.id or "")
+            original(pane, virtual_size)
+
+        monkeypatch.setattr(LinePane, "_scroll_update", counted)
+        app.screen.refresh(layout=True)
+        await pilot.pause()
+        await pilot.pause()
+        assert updates == []
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert updates  # a new size still updates them

@@ -110,6 +110,13 @@ class LinePane(ScrollView):
         self._scroll_update(size)
         self.refresh()
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        """A layout offers the compositor's idea of the page's virtual size, which never
+        equals the pane's own (its lines set it): compared, it had every layout of the
+        screen update this pane's scrollbars and draw them again a frame later."""
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         if self._lines is not None:
             self._lay_out()
