@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
 import tui.index.articles as articles
+import tui.index.term_counts as term_counts
 from tui.index.articles import ArticleLinker, TermCounter
 from tui.index.builder import build_index
 from tui.index.catalog import CATALOG_NAME, Catalog
@@ -183,8 +184,13 @@ def test_key_terms_heaviest_first_and_recorded(tmp_path: Path) -> None:
         full = linker.vector("\n".join([article.title, *article.paragraphs]), shared_only=True)
         top = linker.key_terms(full)
         assert list(top.values()) == sorted(top.values(), reverse=True)
-        assert linker.searched_terms[article.id] == sorted(top)
         assert {"voss", "vosso"} <= set(top)
+        # what the link was decided from: each key term's weight as candidates summed it,
+        # and no bar (fewer events than candidate places share a key term)
+        basis = linker.bases[article.id]
+        assert basis.weights == {term: weight * linker.idf(term) for term, weight in top.items()}
+        assert list(basis.weights) == list(top)
+        assert basis.bar == basis.near_bar == 0.0 and basis.keys == [] and basis.day is None
 
 
 def test_postings_read_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,3 +314,23 @@ def test_term_counter_gives_up_words_that_analyse_to_several_terms() -> None:
     counter.analyzer = RegexTokenizer(r"\w+") | LowercaseFilter()  # which it splits in two
     assert counter("x.y z") == Counter({"x": 1, "y": 1, "z": 1})
     assert counter("x.y z") == Counter({"x": 1, "y": 1, "z": 1})
+
+
+@pytest.mark.parametrize("small_segment", [0, 4, 10_000])
+def test_document_frequencies_are_the_searchers(tmp_path: Path, small_segment: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read whole for small segments or looked up, a term's count is the searcher's,
+    deleted documents included (an update leaves one deleted, and a segment of its own)."""
+    monkeypatch.setattr(term_counts, "SMALL_SEGMENT", small_segment)
+    archive = tmp_path / "archive"
+    near, _ = flood_archive(archive)
+    build_index(archive, tmp_path / "index")
+    (archive / near).unlink()
+    write_event(archive, "2011-11-14", "voss-ferry", "The Voss ferry stops.", OTHER)
+    with linker_for(archive, tmp_path / "index") as linker:
+        searcher = linker.searcher
+        assert len(searcher.reader().leaf_readers()) >= 2
+        frequencies = term_counts.DocumentFrequencies(searcher, "body")
+        terms = list(searcher.reader().field_terms("body"))
+        assert [frequencies(term) for term in [*terms, "zzz-absent"]] == [
+            searcher.doc_frequency("body", term) for term in [*terms, "zzz-absent"]]

@@ -19,8 +19,10 @@ from tui.index.builder import build_index
 from tui.index.catalog import CATALOG_NAME
 from tui.index.store import current_generation
 
-# Tables compared row for row: article links and vocabulary counts are left out
-# (similarity ties and "counts only grow" make them differ by design).
+# Tables compared row for row: article links, their bases and vocabulary counts are
+# left out (similarity ties, the statistics of each article's last linking and "counts
+# only grow" make them differ by design; ``test_relinking`` compares the links where
+# none of these play a part).
 TABLES = ("events", "event_nums", "aliases", "headline_keys", "related_keys", "topics",
           "stories", "source_urls", "articles", "day_pages")
 
@@ -65,6 +67,41 @@ def test_incremental_update_matches_a_full_build(archive: Path, tmp_path: Path) 
         "\n# ", "\n# Zebras escape from the Oslo zoo, ", 1), encoding="utf-8")
     report = build_index(archive, tmp_path / "updated")
     assert not report.full and len(report.parsed) == 2 and len(report.removed) == 1
+    build_index(archive, tmp_path / "fresh")
+    assert catalog_rows(tmp_path / "updated") == catalog_rows(tmp_path / "fresh")
+
+
+def write_event_page(root: Path, slug: str, headline: str) -> Path:
+    path = root / "news" / "2011" / "11" / "13" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"### [2011-11-13](/news/2011/11/13/index.md)\n\n# {headline}\n\n"
+                    f"{headline} Text.\n\n### Source:\n\n1. [NRK](http://nrk.example/{slug})\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_update_that_moves_events_within_their_date_matches_a_full_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page added ahead of a date's others moves them (their text as stored): the
+    update rewrites only their places, and the catalog is a full build's."""
+    from tui.index.catalog import Catalog
+
+    archive = tmp_path / "archive"
+    for slug, headline in (("bergen", "Bergen votes."), ("oslo", "Oslo votes.")):
+        write_event_page(archive, slug, headline)
+    build_index(archive, tmp_path / "updated")
+    write_event_page(archive, "alta", "Alta votes.")  # unlisted events: by headline
+    moved: list[str] = []
+    set_event_places = Catalog.set_event_places
+
+    def recording(self: Catalog, places: list[tuple[str, int]]) -> None:
+        moved.extend(event_id for event_id, _ in places)
+        set_event_places(self, places)
+
+    monkeypatch.setattr(Catalog, "set_event_places", recording)
+    report = build_index(archive, tmp_path / "updated")
+    assert not report.full and len(report.added) == 1
+    assert sorted(moved) == ["news/2011/11/13/bergen.md", "news/2011/11/13/oslo.md"]
     build_index(archive, tmp_path / "fresh")
     assert catalog_rows(tmp_path / "updated") == catalog_rows(tmp_path / "fresh")
 

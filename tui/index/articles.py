@@ -23,28 +23,20 @@ import json
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from itertools import repeat
 from operator import mul
-from typing import Any, cast
+from typing import Any
 
 from whoosh import query as wq
-from whoosh.analysis import (
-    Analyzer,
-    CompositeAnalyzer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from tui.index.catalog import Catalog
+from tui.index.catalog import Catalog, event_num
 from tui.index.documents import body_text
+from tui.index.relinking import NEAR_DAYS, LinkBasis, article_keys
 from tui.index.schema import DEFAULT_FIELD
-from tui.index.text_field import word_finder
+from tui.index.term_counts import DocumentFrequencies, TermCounter
 from tui.links import date_from_id, normalize_target
 from tui.model import Article, Event
 
@@ -63,13 +55,9 @@ COMMON_FLOOR = 100  # in a small archive every word is rare enough
 # binds; at 100,000 the key terms have several thousand postings, and the heaviest
 # few find as many true events as all of them (measured on the benchmark archives).
 POSTINGS_READ = 1_500
-NEAR_DAYS = 3
 FAR_PENALTY = 0.75
 EVENTS_KEPT = 20_000  # compared events kept analysed: a build meets many again
 POSTINGS_KEPT = 4_000_000  # event numbers of key terms kept read (4 bytes each)
-WORDS_KEPT = 200_000  # analysed words remembered (a few tens of MB at most)
-# Filters that turn one token into at most one term, whatever its neighbours.
-_ONE_TOKEN_FILTERS = (LowercaseFilter, StopFilter, StemFilter)
 
 Link = tuple[str, str, float]
 # An event as compared: its id, date and text vector.
@@ -90,28 +78,33 @@ def resolve_event(catalog: Catalog, target: str, title: str = "") -> str | None:
 class ArticleLinker:
     """Finds each article's event(s); one per build, sharing the searcher's statistics."""
 
-    def __init__(self, searcher: Searcher, catalog: Catalog) -> None:
+    def __init__(self, searcher: Searcher, catalog: Catalog,
+                 terms: TermCounter | None = None) -> None:
         self.searcher = searcher
         self.catalog = catalog
         self.field = DEFAULT_FIELD
-        self.terms = TermCounter(searcher.schema[self.field].analyzer)
+        # ``terms``: a counter of the same analyzer's, with the words it already knows
+        self.terms = terms or TermCounter(searcher.schema[self.field].analyzer)
+        self._frequencies = DocumentFrequencies(searcher, self.field)
         self.docs = max(searcher.doc_count(), 1)
         # Frequencies count deleted documents until a merge drops them: so does this.
         self.common = max(COMMON_FLOOR, int(searcher.doc_count_all() * COMMON_SHARE))
         self._idf: dict[str, float] = {}
         self._df: dict[str, int] = {}
-        self._events: set[int] | None = None
+        self._others: set[int] | None = None  # documents that are not events
         self._leaves: list[tuple[Any, int]] | None = None
         # term -> its event document numbers per segment (see event_postings)
         self._postings: dict[str, list[array[int]]] = {}
         self._postings_kept = 0
         self._dates: Any = None
         self._compared: dict[int, Compared] = {}  # by document number
-        # article id -> the key terms its similarity search used (kept in the catalog,
-        # so a later update can tell which unlinked articles a changed event concerns)
-        self.searched_terms: dict[str, list[str]] = {}
+        self._nums: dict[str, int] = {}  # event id -> its number in the catalog
+        # article id -> what its link was decided from (kept in the catalog, so a later
+        # update can tell which articles a changed event concerns: ``relinking``)
+        self.bases: dict[str, LinkBasis] = {}
 
     def links(self, article: Article) -> list[Link]:
+        self.bases[article.id] = LinkBasis(keys=article_keys(article))
         if article.event_ref:
             found = resolve_event(self.catalog, article.event_ref)
             if found:
@@ -126,7 +119,7 @@ class ArticleLinker:
     def text_frequency(self, term: str) -> int:
         df = self._df.get(term)
         if df is None:
-            df = self._df[term] = self.searcher.doc_frequency(self.field, term)
+            df = self._df[term] = self._frequencies(term)
         return df
 
     def key_terms(self, vector: dict[str, float]) -> dict[str, float]:
@@ -146,9 +139,13 @@ class ArticleLinker:
 
     def vector(self, text: str, shared_only: bool = False) -> dict[str, float]:
         """tf-idf weights; ``shared_only`` drops words no other indexed document has."""
+        return self.weighed(self.terms(text), shared_only)
+
+    def weighed(self, counts: Counter[str], shared_only: bool = False) -> dict[str, float]:
+        """:meth:`vector` of a text's term counts."""
         vector = {}
         known_df, known_idf = self._df, self._idf  # read inline: a build weighs millions
-        for term, n in self.terms(text).items():
+        for term, n in counts.items():
             if shared_only:
                 df = known_df.get(term)
                 if (self.text_frequency(term) if df is None else df) < 2:
@@ -161,17 +158,25 @@ class ArticleLinker:
 
     def most_similar(self, article: Article) -> tuple[str, float] | None:
         """The best event above the threshold, preferring events near the article's date."""
-        text = "\n".join([article.title, body_text(article)])
-        full = self.vector(text, shared_only=True)
-        if not full:
-            return None
+        counts = self.terms("\n".join([article.title, body_text(article)]))
+        full = self.weighed(counts, shared_only=True)
         top = self.key_terms(full)
-        self.searched_terms[article.id] = sorted(top)
+        basis = self.bases.setdefault(article.id, LinkBasis())
+        # Words only this article holds, and key terms only one other document shares:
+        # an event that adds or removes one changes which words count (``relinking``).
+        basis.watched = sorted({term for term in counts if term not in full}
+                               | {term for term in top if self.text_frequency(term) <= 2})
         if not top:
             return None
+        weights = self.search_weights(top)
+        chosen, bar, near_bar = self.chosen(self._shared(weights), article.date)
+        basis.weights, basis.bar, basis.near_bar = weights, bar, near_bar
+        basis.day = article.date if self._dated() else None
+        compared = sorted(self.compared_events(chosen))
+        basis.candidates = {self._event_num(event_id) for event_id, _, _ in compared}
         best: tuple[str, float] | None = None
         norm = _norm(full)
-        for event_id, day, vector in sorted(self.candidates(top, article.date)):
+        for event_id, day, vector in compared:
             score = _cosine(full, norm, vector)
             if article.date is not None and not _near(day, article.date):
                 score *= FAR_PENALTY
@@ -179,29 +184,64 @@ class ArticleLinker:
                 best = (event_id, score)
         return best
 
-    def event_terms(self, event: Event) -> set[str]:
-        """The event's indexed words: an unlinked article sharing one of its key terms
-        with them is worth linking again."""
-        return set(self.vector(_event_text(event.headline, event.summary, event.story,
-                                           event.topics)))
+    def reaches(self, article: Article, events: list[Event]) -> bool:
+        """Whether one of these events scores at least :data:`THRESHOLD` against the
+        article, as :meth:`most_similar` would score it among its candidates."""
+        full = self.vector("\n".join([article.title, body_text(article)]), shared_only=True)
+        norm = _norm(full)
+        for event in events:
+            vector = self.vector(_event_text(event.headline, event.summary, event.story,
+                                             event.topics))
+            score = _cosine(full, norm, vector) if full else 0.0
+            if article.date is not None and not _near(event.date, article.date):
+                score *= FAR_PENALTY
+            if score >= THRESHOLD:
+                return True
+        return False
 
     def candidates(self, top: dict[str, float], day: date | None) -> list[Compared]:
         """The events sharing the most key-term weight with an article, and for a
         dated article also those of them nearest its date."""
-        scores = self.shared_weight(top)
-        chosen = set(heapq.nlargest(CANDIDATES, scores, key=scores.__getitem__))
-        if day is not None and self.searcher.reader().has_column("date"):
+        return self.compared_events(self.chosen(self.shared_weight(top), day)[0])
+
+    def chosen(self, scores: dict[int, float], day: date | None) -> tuple[set[int], float, float]:
+        """The candidates' document numbers, and the shared weight of the last one
+        overall and of the last one near ``day`` (0 when all that share any are in)."""
+        chosen = heapq.nlargest(CANDIDATES, scores, key=scores.__getitem__)
+        bar = scores[chosen[-1]] if len(scores) >= CANDIDATES else 0.0
+        near_bar = 0.0
+        found = set(chosen)
+        if day is not None and self._dated():
             dates = self._date_column()
             column = self.searcher.schema["date"]
             low = column.to_column_value(_midnight(day - timedelta(days=NEAR_DAYS)))
             high = column.to_column_value(_midnight(day + timedelta(days=NEAR_DAYS)))
             near = [docnum for docnum in scores if low <= dates[docnum] <= high]
-            chosen.update(heapq.nlargest(CANDIDATES, near, key=scores.__getitem__))
-        return self.compared_events(chosen)
+            nearest = heapq.nlargest(CANDIDATES, near, key=scores.__getitem__)
+            if len(near) >= CANDIDATES:
+                near_bar = scores[nearest[-1]]
+            found.update(nearest)
+        return found, bar, near_bar
+
+    def _event_num(self, event_id: str) -> int:
+        found = self._nums.get(event_id)
+        if found is None:
+            if len(self._nums) >= EVENTS_KEPT:
+                self._nums.clear()
+            found = self._nums[event_id] = event_num(event_id)
+        return found
+
+    def _dated(self) -> bool:
+        return bool(self.searcher.reader().has_column("date"))
 
     def shared_weight(self, top: dict[str, float]) -> dict[int, float]:
         """Event document number -> the summed weight (article weight x idf) of the
         key terms it holds, read from each segment's posting lists."""
+        return self._shared(self.search_weights(top))
+
+    def search_weights(self, top: dict[str, float]) -> dict[str, float]:
+        """Key term -> the weight (article weight x idf) it gives an event holding it,
+        in the key terms' order; terms whose postings would overflow the budget left out."""
         weights: dict[str, float] = {}
         budget = POSTINGS_READ
         for term, weight in top.items():
@@ -209,6 +249,9 @@ class ArticleLinker:
             if postings <= budget:
                 budget -= postings
                 weights[term] = weight * self.idf(term)
+        return weights
+
+    def _shared(self, weights: dict[str, float]) -> dict[int, float]:
         scores: dict[int, float] = defaultdict(float)
         segments = self._segments()
         postings = {term: self.event_postings(term) for term in weights}
@@ -231,9 +274,12 @@ class ArticleLinker:
         found = self._postings.get(term)
         if found is not None:
             return found
-        if self._events is None:
-            self._events = set(self.searcher.docs_for_query(wq.Term("kind", "event")))
-        events = self._events
+        if self._others is None:  # a fifth of the documents: far quicker to collect
+            self._others = set()
+            for kind in list(self.searcher.reader().field_terms("kind")):
+                if kind != "event":
+                    self._others.update(self.searcher.docs_for_query(wq.Term("kind", kind)))
+        others = self._others
         found = []
         for reader, offset in self._segments():
             numbers: array[int] = array("I")
@@ -241,7 +287,7 @@ class ArticleLinker:
                 ids = reader.postings(self.field, term).all_ids()
             except TermNotFound:  # not in this segment
                 ids = ()
-            numbers.extend(docnum + offset for docnum in ids if docnum + offset in events)
+            numbers.extend(docnum + offset for docnum in ids if docnum + offset not in others)
             found.append(numbers)
         size = sum(len(numbers) for numbers in found)
         if self._postings_kept + size > POSTINGS_KEPT:
@@ -272,48 +318,6 @@ class ArticleLinker:
                 text = _event_text(headline, summary or "", story, json.loads(topics))
                 kept[missing[event_id]] = (event_id, _day(day), self.vector(text))
         return [kept[docnum] for docnum in docnums if docnum in kept]
-
-
-class TermCounter:
-    """The terms a field's analyzer makes of a text, counted.
-
-    Stemming each token anew was most of the cost of comparing texts, and the same
-    words recur in every article: when the analyzer is a tokenizer followed by
-    filters that treat each token alone, each distinct word is analysed only once
-    (to one term, or to none for a stop word).
-    """
-
-    def __init__(self, analyzer: Analyzer) -> None:
-        self.analyzer = analyzer
-        self.words: dict[str, str | None] = {}
-        self.pattern = None
-        self._find: Callable[[str], list[str]] | None = None
-        if isinstance(analyzer, CompositeAnalyzer) and analyzer.items:
-            tokenizer, *filters = analyzer.items
-            if (isinstance(tokenizer, RegexTokenizer) and not tokenizer.gaps
-                    and all(isinstance(f, _ONE_TOKEN_FILTERS) for f in filters)):
-                self.pattern = tokenizer.expression
-                self._find = word_finder(tokenizer.expression)
-
-    def __call__(self, text: str) -> Counter[str]:
-        if self._find is None:
-            return Counter(token.text for token in self.analyzer(text))
-        found = self._find(text)
-        words = self.words
-        missing = set(found).difference(words)
-        if missing:
-            if len(words) + len(missing) > WORDS_KEPT:
-                words.clear()
-                missing = set(found)
-            for word in missing:
-                terms = [token.text for token in self.analyzer(word)]
-                if len(terms) > 1:  # not a one-word analyzer after all: analyse whole texts
-                    self._find = None
-                    return self(text)
-                words[word] = terms[0] if terms else None
-        counts: Counter[str | None] = Counter(map(words.__getitem__, found))
-        counts.pop(None, None)
-        return cast("Counter[str]", counts)
 
 
 def _event_text(headline: str, summary: str, story: str, topics: list[str]) -> str:

@@ -22,6 +22,8 @@ from tui.index.catalog_files import CatalogFiles
 from tui.index.catalog_layout import (
     CATALOG_LAYOUT,
     INDEXES,
+    LINK_BASIS,
+    LINK_TABLES,
     TABLES,
     event_num,
     link_hashes,
@@ -30,7 +32,8 @@ from tui.index.catalog_layout import (
     title_hash,
     url_hash,
 )
-from tui.index.catalog_reads import CatalogReads, event_headline_keys
+from tui.index.catalog_reads import CatalogReads, event_headline_keys, in_chunks
+from tui.index.relinking import LinkBasis, basis_from_row, basis_row
 from tui.model import Article, DayPage, Document, Event, Skip, document_from_dict
 
 __all__ = ["CATALOG_LAYOUT", "CATALOG_NAME", "Catalog", "event_headline_keys", "event_num",
@@ -70,7 +73,7 @@ class Catalog(CatalogFiles, CatalogReads):
             # switches it in (``seal``), and a crash discards it: no journal, no syncs.
             self.conn.execute("PRAGMA journal_mode=MEMORY")
             self.conn.execute("PRAGMA synchronous=OFF")
-            self.conn.executescript(TABLES)
+            self.conn.executescript(TABLES + LINK_TABLES)
             self.set_meta(catalog_layout=CATALOG_LAYOUT)
             self._fresh = set()
         else:
@@ -81,8 +84,9 @@ class Catalog(CatalogFiles, CatalogReads):
         self.conn.close()
 
     def create_indexes(self) -> None:
-        """The secondary indexes (a fresh catalog gets them after its bulk load)."""
-        for statement in INDEXES.split(";"):  # executescript would commit first
+        """The secondary indexes (a fresh catalog gets them after its bulk load), and
+        the tables added to the layout since an older catalog was made."""
+        for statement in (LINK_TABLES + INDEXES).split(";"):  # executescript would commit
             if statement.strip():
                 self.conn.execute(statement)
         self._fresh = None
@@ -252,6 +256,11 @@ class Catalog(CatalogFiles, CatalogReads):
         many("INSERT OR IGNORE INTO topics VALUES (?, ?, ?, ?)", rows["topics"])
         many("INSERT OR IGNORE INTO source_urls VALUES (?, ?)", rows["urls"])
 
+    def set_event_places(self, places: Iterable[tuple[str, int]]) -> None:
+        """Move stored events within their dates: (id, place in its day)."""
+        self.conn.executemany("UPDATE events SET seq = ? WHERE id = ?",
+                              [(seq, event_id) for event_id, seq in places])
+
     def refresh_stories(self, keys: Iterable[str] | None = None) -> None:
         """Recount the stories table from the events: all of it, or only ``keys``."""
         if keys is None:
@@ -281,11 +290,37 @@ class Catalog(CatalogFiles, CatalogReads):
         self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         self.conn.execute("DELETE FROM article_events WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM article_terms WHERE article_id = ?", (article_id,))
+        self._drop_link_bases([article_id])
 
-    def set_article_terms(self, article_id: str, terms: list[str]) -> None:
-        """The key terms an article's similarity search used (see ``_link_articles``)."""
-        self.conn.execute("INSERT OR REPLACE INTO article_terms VALUES (?, ?)",
-                          (article_id, json.dumps(terms, ensure_ascii=False)))
+    def put_link_bases(self, bases: dict[str, LinkBasis]) -> None:
+        """What each article's link was decided from (``relinking``), replacing what it
+        had, the key terms an older Chronicle kept for it included."""
+        ids = sorted(bases)
+        self._drop_link_bases(ids)
+        many = self.conn.executemany
+        many("INSERT INTO link_bases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             [basis_row(article_id, bases[article_id]) for article_id in ids])
+        # In key order: a fresh build appends to the tables' b-trees.
+        many("INSERT OR IGNORE INTO link_terms VALUES (?, ?)",
+             sorted((term, article_id) for article_id in ids for term in bases[article_id].terms()))
+        many("INSERT OR IGNORE INTO link_keys VALUES (?, ?)",
+             sorted((key, article_id) for article_id in ids for key in bases[article_id].keys))
+        many("DELETE FROM article_terms WHERE article_id = ?", [(a,) for a in ids])
+
+    def _drop_link_bases(self, article_ids: list[str]) -> None:
+        terms: list[tuple[str, str]] = []
+        keys: list[tuple[int, str]] = []
+        for chunk, marks in in_chunks(article_ids):
+            rows = self.conn.execute(f"SELECT {LINK_BASIS} FROM link_bases "
+                                     f"WHERE article_id IN ({marks})", chunk)
+            for article_id, *row in rows.fetchall():
+                basis = basis_from_row(*row)
+                terms += [(term, article_id) for term in basis.terms()]
+                keys += [(key, article_id) for key in basis.keys]
+        many = self.conn.executemany
+        many("DELETE FROM link_terms WHERE term = ? AND article_id = ?", terms)
+        many("DELETE FROM link_keys WHERE key = ? AND article_id = ?", keys)
+        many("DELETE FROM link_bases WHERE article_id = ?", [(a,) for a in article_ids])
 
     def set_article_links(self, article_id: str, links: list[tuple[str, str, float]]) -> None:
         """Replace an article's event links: (event id, how it was found, score)."""

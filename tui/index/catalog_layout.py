@@ -57,6 +57,21 @@ CREATE TABLE IF NOT EXISTS day_pages (id TEXT PRIMARY KEY, date TEXT NOT NULL, j
 CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS article_terms (article_id TEXT PRIMARY KEY, terms TEXT NOT NULL);
 """
+# What each article's link was decided from (``relinking.LinkBasis``), and its key terms
+# and keys (hashed front matter event and url) to find it by: added in layout 2, so an
+# older catalog gets them at its next update (``Catalog.create_indexes``) and rechecks
+# the articles it has no basis for as before.
+LINK_BASIS = "article_id, day, bar, near_bar, weights, keys, watched, candidates"
+LINK_TABLES = """
+CREATE TABLE IF NOT EXISTS link_bases (
+    article_id TEXT PRIMARY KEY, day TEXT, bar REAL NOT NULL, near_bar REAL NOT NULL,
+    weights TEXT NOT NULL, keys TEXT NOT NULL, watched TEXT NOT NULL,
+    candidates BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS link_terms (term TEXT NOT NULL, article_id TEXT NOT NULL,
+    PRIMARY KEY (term, article_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS link_keys (key INTEGER NOT NULL, article_id TEXT NOT NULL,
+    PRIMARY KEY (key, article_id)) WITHOUT ROWID;
+"""
 # Secondary indexes: built after a fresh catalog's bulk load (one sort each, instead
 # of an insertion per row).
 INDEXES = """

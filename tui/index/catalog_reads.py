@@ -6,12 +6,30 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
-from tui.index.catalog_layout import headline_keys, related_hashes, title_hash, url_hash
+from tui.index.catalog_layout import (
+    LINK_BASIS,
+    headline_keys,
+    related_hashes,
+    title_hash,
+    url_hash,
+)
+from tui.index.relinking import LinkBasis, basis_from_row
 from tui.links import date_from_id
 from tui.model import Event
 from tui.text import headline_key
+
+Value = TypeVar("Value", str, int)
+
+
+def in_chunks(values: Iterable[Value], size: int = 500) -> Iterator[tuple[list[Value], str]]:
+    """``values`` in lists short enough for one query, each with its ``?`` marks."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        chunk = items[start:start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def event_headline_keys(event: Event) -> set[str]:
@@ -112,6 +130,50 @@ class CatalogReads:
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_events)"
         )
         return [row["id"] for row in rows]
+
+    def linked_article_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Those of these articles that are linked to an event."""
+        found: set[str] = set()
+        for chunk, marks in in_chunks(sorted(set(article_ids))):
+            rows = self.conn.execute("SELECT DISTINCT article_id FROM article_events "
+                                     f"WHERE article_id IN ({marks})", chunk)
+            found.update(row[0] for row in rows.fetchall())
+        return found
+
+    def unlinked_without_basis(self) -> list[str]:
+        """Unlinked articles without a :class:`LinkBasis` (linked by an older Chronicle)."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_events) "
+            "AND id NOT IN (SELECT article_id FROM link_bases)")
+        return [row[0] for row in rows]
+
+    def link_bases(self, article_ids: Iterable[str]) -> dict[str, LinkBasis]:
+        found: dict[str, LinkBasis] = {}
+        for chunk, marks in in_chunks(sorted(set(article_ids))):
+            rows = self.conn.execute(f"SELECT {LINK_BASIS} FROM link_bases "
+                                     f"WHERE article_id IN ({marks})", chunk)
+            for article_id, *row in rows.fetchall():
+                found[article_id] = basis_from_row(*row)
+        return found
+
+    def articles_with_link_terms(self, terms: Iterable[str]) -> dict[str, list[str]]:
+        """Key term -> the articles whose basis weighs it (terms no basis has left out)."""
+        found: dict[str, list[str]] = {}
+        for chunk, marks in in_chunks(sorted(set(terms))):
+            rows = self.conn.execute(
+                f"SELECT term, article_id FROM link_terms WHERE term IN ({marks})", chunk)
+            for term, article_id in rows.fetchall():
+                found.setdefault(term, []).append(article_id)
+        return found
+
+    def articles_with_link_keys(self, keys: Iterable[int]) -> set[str]:
+        """Articles whose front matter event or url has one of these keys."""
+        found: set[str] = set()
+        for chunk, marks in in_chunks(sorted(set(keys))):
+            rows = self.conn.execute(
+                f"SELECT article_id FROM link_keys WHERE key IN ({marks})", chunk)
+            found.update(row[0] for row in rows.fetchall())
+        return found
 
     def vocabulary(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT word, docs FROM vocabulary").fetchall())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,13 +24,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
-from tui.index.articles import ArticleLinker
+from tui.index.articles import ArticleLinker, TermCounter
 from tui.index.catalog import Catalog, stored_result
 from tui.index.documents import spelling_words, whoosh_fields
-from tui.index.schema import SCHEMA_VERSION
+from tui.index.relinking import Recheck, articles_to_recheck
+from tui.index.schema import DEFAULT_FIELD, SCHEMA_VERSION
 from tui.index.update_plan import Change, make_plan, skipped_after, stored_counts
 from tui.index.update_plan import Plan as _Plan
 from tui.model import Article, Document, Event, Skip, document_from_dict
@@ -56,11 +58,10 @@ class BuildReport:
 
 
 PARALLEL_PARSE_MIN = 2_000
-RELINK_SHARED_TERMS = 2
 # Documents handed to Whoosh between two steps of catalog work in a fresh build.
 CATALOG_STEP_DOCS = 64
 _CATALOG_BATCH = 500
-# Articles and events an update links at or above which it searches a memory-mapped
+# Articles an update links at or above which it searches a memory-mapped
 # index: mapping copies the term files once (0.2-0.3 s at 100,000 events), then reads
 # posting lists faster than files do (about 3 ms an article).
 MAPPED_LINKING = 100
@@ -111,26 +112,30 @@ def apply_changes(
         return report
 
     plan = make_plan(catalog, change, results, stored, removed)
+    # The stored versions of the events this update rewrites or removes, read before
+    # the catalog is written: whether they were an article's candidates.
+    before = [] if change.fresh else _stored_events(
+        catalog, {event.id for event in plan.retexted} | plan.gone_events)
+    relink = _Relink(ix.schema, before)
     if change.fresh or writer_args.get("procs", 1) > 1:
         # The catalog's rows are written while Whoosh indexes (in its writer processes,
         # for a large update), in a transaction committed after Whoosh's. A new
         # generation is nobody's until it is switched in; it gets its indexes last.
         with catalog.transaction():
-            steps = _catalog_steps(catalog, change, plan, removed)
+            steps = _catalog_steps(catalog, change, plan, removed, relink)
             whoosh_generation, words = _write_search_index(ix, change, plan, writer_args,
                                                            progress, len(to_parse), steps)
-            for _ in steps:
-                pass
             if change.fresh:
                 catalog.create_indexes()
-            _finish_catalog(ix, catalog, change, plan, words, whoosh_generation, report)
+            _finish_catalog(ix, catalog, change, plan, relink, words, whoosh_generation,
+                            report)
         return report
     whoosh_generation, words = _write_search_index(ix, change, plan, writer_args, progress,
                                                    len(to_parse), None)
     with catalog.transaction():
-        for _ in _catalog_steps(catalog, change, plan, removed):
+        for _ in _catalog_steps(catalog, change, plan, removed, relink):
             pass
-        _finish_catalog(ix, catalog, change, plan, words, whoosh_generation, report)
+        _finish_catalog(ix, catalog, change, plan, relink, words, whoosh_generation, report)
     return report
 
 
@@ -143,7 +148,9 @@ def _write_search_index(
     parsed: int,
     steps: Iterator[None] | None,
 ) -> tuple[int, Counter[str]]:
-    """Write and commit the Whoosh side; between documents, advance ``steps``."""
+    """Write and commit the Whoosh side, and run ``steps`` before committing: a fresh
+    build's between documents, an update's once its documents are all handed over
+    (so that sub-writers have them all to index meanwhile)."""
     total = parsed + len(plan.writes)
     words: Counter[str] = Counter()
     writer = ix.writer(**writer_args)
@@ -154,10 +161,12 @@ def _write_search_index(
         for done, doc in enumerate(plan.writes, parsed + 1):
             add(**whoosh_fields(doc))
             words.update(spelling_words(doc))
-            if steps is not None and done % CATALOG_STEP_DOCS == 0:
+            if steps is not None and change.fresh and done % CATALOG_STEP_DOCS == 0:
                 next(steps, None)
             if progress is not None:
                 progress(done, total, doc.id)
+        for _ in steps or ():
+            pass
     except BaseException:
         writer.cancel()
         raise
@@ -170,11 +179,27 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start:start + _CATALOG_BATCH]
 
 
+@dataclass(slots=True)
+class _Relink:
+    """Stored articles an update links again (besides those linked to a changed event),
+    found among the catalog steps: while Whoosh's sub-writers index, for a large update."""
+
+    schema: Schema
+    before: list[Event]  # the stored versions of rewritten and removed events
+    found: Recheck = field(default_factory=Recheck)
+    terms: TermCounter | None = None  # the words analysed meanwhile, for linking
+
+    def find(self, catalog: Catalog, changed: list[Event]) -> None:
+        self.terms = TermCounter(self.schema[DEFAULT_FIELD].analyzer)
+        self.found = articles_to_recheck(catalog, self.terms, changed, self.before)
+
+
 def _catalog_steps(
-    catalog: Catalog, change: Change, plan: _Plan, removed: list[str]
+    catalog: Catalog, change: Change, plan: _Plan, removed: list[str], relink: _Relink
 ) -> Iterator[None]:
     """The catalog's share of an update, a batch of rows per step (same order as ever:
-    removed files, parse results, events, then articles and day pages)."""
+    removed files, parse results, events, then articles and day pages; last, for an
+    update, the articles its changed events concern)."""
     for path in removed:
         catalog.delete_file(path)
     files = [(path, *change.files[path], result, plan.stored.get(path))
@@ -183,7 +208,14 @@ def _catalog_steps(
         catalog.put_files(batch)
         yield
     catalog.delete_events(sorted(plan.gone_events))
-    for batch in _batches(plan.events):
+    events = plan.events
+    if not change.fresh:
+        # An event whose text is as stored moved within its date: only its place changes.
+        retexted = {event.id for event in plan.retexted}
+        catalog.set_event_places([(event.id, seq) for event, seq, _ in events
+                                  if event.id not in retexted])
+        events = [row for row in events if row[0].id in retexted]
+    for batch in _batches(events):
         catalog.put_events(batch)
         yield
     for row in plan.old_rows.values():
@@ -198,6 +230,18 @@ def _catalog_steps(
             else:
                 catalog.put_day_page(doc)
         yield
+    if not change.fresh:
+        relink.find(catalog, plan.retexted)
+        yield
+
+
+def _stored_events(catalog: Catalog, event_ids: set[str]) -> list[Event]:
+    found = []
+    for _, data, _ in catalog.events_stored(event_ids).values():
+        event = document_from_dict(json.loads(data))
+        if isinstance(event, Event):
+            found.append(event)
+    return found
 
 
 def _finish_catalog(
@@ -205,20 +249,22 @@ def _finish_catalog(
     catalog: Catalog,
     change: Change,
     plan: _Plan,
+    relink: _Relink,
     words: Counter[str],
     whoosh_generation: int,
     report: BuildReport,
 ) -> None:
     """Article links, stories, vocabulary and meta: the last of the catalog transaction."""
     articles = {doc.id: doc for doc in plan.fresh_docs if isinstance(doc, Article)}
-    changed_events = [] if change.fresh else plan.retexted
-    many = len(articles) + len(plan.relink) + len(changed_events) >= MAPPED_LINKING
+    todo = set(articles) | plan.relink | relink.found.articles
+    entered = {a: events for a, events in relink.found.entered.items() if a not in todo}
+    many = len(todo) + len(entered) >= MAPPED_LINKING
     if change.fresh or not many or not isinstance(ix.storage, FileStorage):
-        _link_articles(ix, catalog, articles, plan.relink, changed_events)
+        _link_articles(ix, catalog, articles, todo, entered, relink.terms)
     else:
         mapped = FileStorage(ix.storage.folder).open_index(ix.indexname)
         try:
-            _link_articles(mapped, catalog, articles, plan.relink, changed_events)
+            _link_articles(mapped, catalog, articles, todo, entered, relink.terms)
         finally:
             mapped.close()
     catalog.refresh_stories(None if change.fresh else plan.story_keys)
@@ -240,30 +286,15 @@ def _finish_catalog(
                                    replace=change.all_folders)
 
 
-def _link_articles(
-    ix: Index,
-    catalog: Catalog,
-    fresh: dict[str, Article],
-    relink: set[str],
-    changed_events: list[Event],
-) -> None:
-    """Link new and changed articles; recheck those near events that were reassembled."""
+def _link_articles(ix: Index, catalog: Catalog, fresh: dict[str, Article], todo: set[str],
+                   entered: dict[str, list[Event]], terms: TermCounter | None = None) -> None:
+    """Link the new and changed articles and those ``todo`` (stored ones), and those
+    ``entered`` that one of their new candidates reaches (see ``relinking.Recheck``)."""
+    if not (todo or entered):
+        return
     with ix.searcher() as searcher:
-        linker = ArticleLinker(searcher, catalog)
-        todo = set(fresh) | relink
-        unlinked = set(catalog.unlinked_article_ids()) - todo if changed_events else set()
-        # Only an unlinked article can gain a link from a changed event, and only if the
-        # event holds some of the key terms its last similarity search looked for.
-        waiting: dict[str, set[str]] = defaultdict(set)
-        for article_id, terms in catalog.article_terms(unlinked).items():
-            for term in terms:
-                waiting[term].add(article_id)
-        if waiting:
-            for event in changed_events:
-                shared = Counter(article_id for term in linker.event_terms(event) & waiting.keys()
-                                 for article_id in waiting[term])
-                todo.update(a for a, n in shared.items() if n >= RELINK_SHARED_TERMS)
-        for article_id in sorted(todo):
+        linker = ArticleLinker(searcher, catalog, terms)
+        for article_id in sorted(todo | entered.keys()):
             article = fresh.get(article_id)
             if article is None:
                 raw = catalog.article_json(article_id)
@@ -272,5 +303,6 @@ def _link_articles(
                 doc = document_from_dict(json.loads(raw))
                 assert isinstance(doc, Article)
                 article = doc
-            catalog.set_article_links(article_id, linker.links(article))
-            catalog.set_article_terms(article_id, linker.searched_terms.get(article_id, []))
+            if article_id in todo or linker.reaches(article, entered[article_id]):
+                catalog.set_article_links(article_id, linker.links(article))
+        catalog.put_link_bases(linker.bases)
