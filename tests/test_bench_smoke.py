@@ -6,6 +6,7 @@ A measurement, not a test of speed: no figure is compared with a time here.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ def test_json_holds_every_figure(bench_run: tuple[dict, str, Path]) -> None:
         assert summary["runs"] == len(fixed_queries())
     assert result["queries"]["peak_rss_mb"] > 0
     assert result["incremental"]["one_seconds"] > 0
+    assert result["incremental"]["one_warm_seconds"] > 0
     assert result["incremental"]["added_files"] == 100
     app = result["app"]
     assert app.get("first_paint_seconds") or app.get("skipped")
@@ -141,6 +143,15 @@ def test_fixed_queries_name_the_fixed_vocabulary() -> None:
         elif query.text.startswith("story:"):
             assert query.text.split('"')[1] in stories
     assert {"people", "said", "police", "keprekak"} <= words
+
+
+def test_measured_programs_run_with_the_bytecode_cache_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.bench.measure import run_process
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    done = run_process([sys.executable, "-c", "import sys; print(sys.dont_write_bytecode)"])
+    assert done.stdout.strip() == "False"
 
 
 def test_percentiles_and_targets() -> None:

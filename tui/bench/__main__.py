@@ -176,6 +176,7 @@ def measure_size(archive: Path, events: int | None, work: Path, queries: list[Be
                     "peak_rss_mb": session["peak_rss_mb"]},
         "per_query": per_query, "fts5": fts_figures, "app": app,
         "incremental": {"one_seconds": changes["one_file"]["seconds"],
+                        "one_warm_seconds": changes["one_file"].get("warm_seconds"),
                         "many_seconds": changes["many_files"]["seconds"],
                         "added_files": changes["added_files"], "runs": changes},
     }
