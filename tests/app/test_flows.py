@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from chronicle_testing import (
     AKTOBE,
@@ -242,3 +243,24 @@ def _help_text() -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(help_renderable())
     return console.export_text()
+
+
+async def test_a_last_day_outside_this_archive_opens_on_its_newest_day(
+        make_app, linked_index, tmp_path):
+    """The saved place may be another archive's: a day outside this archive's dates
+    opens what a first launch opens (the newest day), not an empty page; a day within
+    them reopens."""
+    first = make_app(linked_index, tmp_path / "fresh")
+    async with first.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        newest = first.shown
+    assert newest is not None and newest.kind == "day" and newest.ref != "2011-11-12"
+    for saved, shown in (("2039-12-31", newest.ref), ("2011-11-12", "2011-11-12")):
+        data = tmp_path / saved
+        data.mkdir()
+        (data / "state.json").write_text(json.dumps(
+            {"last": {"kind": "day", "ref": saved, "title": saved}}), encoding="utf-8")
+        app = make_app(linked_index, data)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await started(pilot)
+            assert app.shown is not None and (app.shown.kind, app.shown.ref) == ("day", shown)

@@ -87,7 +87,7 @@ class ArchiveOpening(_Base):
             else:
                 self.call_from_thread(callback, *args)
 
-        places = [self._last_place(), self._newest_day(stats)]
+        places = [self._last_place(stats), self._newest_day(stats)]
         for place in places:
             if place is not None and self.load_place(library, place, True, True, [], show,
                                                      lambda: False):
@@ -95,15 +95,24 @@ class ArchiveOpening(_Base):
         if waiting:
             self.call_from_thread(self._library_ready, *waiting.pop(), None)
 
-    def _last_place(self) -> Location | None:
-        """Where the user was when the app last closed."""
+    def _last_place(self, stats: LibraryStats) -> Location | None:
+        """Where the user was when the app last closed; not a day outside this
+        archive's dates (the place may be another archive's), which would open on an
+        empty page."""
         last = self.user_data.state.get("last")
-        if isinstance(last, dict):
-            try:
-                return Location.from_dict(last)
-            except ValueError:
+        if not isinstance(last, dict):
+            return None
+        try:
+            place = Location.from_dict(last)
+        except ValueError:
+            return None
+        if place.kind == "day":
+            first, newest = stats.first, stats.last
+            if first is None or newest is None:
                 return None
-        return None
+            if not first.isoformat() <= place.ref[:10] <= newest.isoformat():
+                return None
+        return place
 
     @staticmethod
     def _newest_day(stats: LibraryStats) -> Location | None:
