@@ -109,3 +109,12 @@ async def searched(pilot: Pilot) -> ChronicleApp:
 def navigator_rows(app: ChronicleApp) -> list[str]:
     nav = app.navigator
     return [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]
+
+
+async def until(pilot: Pilot, condition, seconds: float = 10.0) -> None:
+    """Poll (workers may be held up on purpose, so not ``settle``)."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never got there")

@@ -9,9 +9,16 @@ import gc
 import threading
 
 import pytest
-from chronicle_testing import AKTOBE, SEED_ARTICLE, SEED_EVENT, navigator_rows, searched, started
+from chronicle_testing import (
+    AKTOBE,
+    SEED_ARTICLE,
+    SEED_EVENT,
+    navigator_rows,
+    searched,
+    started,
+    until,
+)
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import search_panel
@@ -20,15 +27,6 @@ from tui.app.key_footer import KeyFooter
 from tui.app.navigator_rows import LOOKING
 from tui.app.reader_lines import ReaderLines
 from tui.search import SearchResults
-
-
-async def until(pilot: Pilot, condition, seconds: float = 10.0) -> None:
-    """Poll (workers may be held up on purpose, so not ``settle``)."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app never got there")
 
 
 def cut_short_when_typing(app) -> None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import threading
 
-from chronicle_testing import searched, started
+from chronicle_testing import searched, started, until
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import search_panel
@@ -19,15 +18,6 @@ from tui.app.search_panel import PanelLine, SearchPanel
 from tui.search import SearchResults
 
 QUERY = "kazakhstan"
-
-
-async def until(pilot: Pilot, condition, seconds: float = 10.0) -> None:
-    """Poll (searches are held up on purpose in some tests, so not ``settle``)."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app never got there")
 
 
 def footer_text(app) -> str:
