@@ -243,8 +243,9 @@ def test_prepare_search_reads_what_the_first_search_needs(changed: Library) -> N
         assert tools._date_keys is not None and tools._date_keys._sorted is not None
         assert tools._labels is not None
         lengths = tools.weighting.lengths
-        for leaf, _ in searcher.leaf_searchers():
+        for leaf, offset in searcher.leaf_searchers():
             assert (id(leaf), "body") in lengths._bytes
+            assert (offset, leaf.doc_count_all()) in tools._date_keys._dated
     before = changed.search("people", limit=5)
     changed.prepare_search()  # again: the same tools, the same answers
     with changed._searching() as searcher:

@@ -334,7 +334,6 @@ def scoring_cost(q: wq.Query, reader) -> int:  # type: ignore[no-untyped-def]
     (``kind``) are nearly free. A word after NOT is read wherever the rest matches:
     for a common one that is nearly its whole list."""
     negated = {id(leaf) for node in _nots(q) for leaf in node.query.leaves()}
-    negated.update(id(node.query) for node in _nots(q))
     cost = 0
     words = 0
     phrases = False
