@@ -14,11 +14,14 @@ from chronicle_testing import (
     settle,
     started,
 )
+from textual import events
+from textual.widgets import Input
 
 from tui.app.actions import ACTIONS
 from tui.app.bookmarks import BookmarksScreen
 from tui.app.help_screen import HelpScreen
 from tui.app.history import Location
+from tui.app.jump_screen import PromptScreen
 from tui.app.story_screen import StoryScreen
 
 TARAZ = "A suspected Islamist attacker kills seven people"
@@ -158,6 +161,33 @@ async def test_jump_to_a_date_and_step_between_days(make_app, linked_index):
         await settle(pilot)
         assert app.shown.ref == "2011-11-12"
         assert any("Not a date" in n.message for n in app._notifications)
+
+
+async def test_a_date_typed_in_one_burst_keeps_its_corrections(make_app, linked_index):
+    """Keys typed faster than the screen redraws: a backspace in the prompt deletes the
+    letter before it, not the last one typed, and a key after Enter is not lost."""
+    app = make_app(linked_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+
+        def burst(*keys: tuple[str, str | None]) -> None:
+            for key, character in keys:
+                app.post_message(events.Key(key, character))
+
+        burst(("g", "g"))
+        await settle(pilot)
+        typed = [(c, c) for c in "2016-06-8"] + [("backspace", None), ("5", "5")]
+        burst(*typed, ("ctrl+u", None), *typed)
+        await settle(pilot)
+        assert app.screen.query_one("#prompt-input", Input).value == "2016-06-5"
+        burst(("enter", "\r"), ("n", "n"))
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert app.shown is not None and app.shown.ref == "2016-06-08"  # 5 June, then n
+        burst(("g", "g"), *((c, c) for c in "2011"), ("escape", None), ("p", "p"))
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert app.shown.ref == "2016-06-05"  # no jump, then the day before
 
 
 async def test_day_page_groups_events_under_their_story(make_app, linked_index):

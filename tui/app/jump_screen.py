@@ -8,9 +8,10 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from tui.app.actions import bindings_for
+from tui.app.ordered_input import OrderedInput
 
 
 def parse_when(text: str) -> tuple[int, int | None, int | None] | None:
@@ -61,12 +62,10 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, id="prompt-title", markup=False)
-            yield Input(id="prompt-input", restrict=self.restrict)
+            yield OrderedInput(self._answer, self.complete, id="prompt-input",
+                               restrict=self.restrict)
             yield Label(self.hint, id="prompt-hint", markup=False)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if self.complete is not None and event.value and self.complete(event.value):
-            self.dismiss(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+    def _answer(self, text: str) -> None:
+        if self.is_active:
+            self.dismiss(text.strip() or None)
