@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,32 @@ def test_forked_share_gives_its_bytes_or_none() -> None:
     assert forked.finish(forked.start(lambda: bytes(1 // 0))) is None
     assert forked.finish(forked.start(lambda: os.kill(os.getpid(), 9) or b"")) is None
     assert forked.finish(None) is None
+
+
+@pytest.mark.parametrize("shares", [1, 2, 1024])
+def test_scan_shared_while_the_caller_works_matches_one_process(
+        tree: Path, monkeypatch: pytest.MonkeyPatch, shares: int) -> None:
+    """The child starts listing at once and the caller takes what is left when it
+    finishes: whoever takes a share, the listing is the same."""
+    for n in range(12):
+        write(tree, f"news/2012/{n % 3 + 1}/{n}/page-{n}.md")
+    monkeypatch.setattr(archive_scan, "SHARE_FOLDERS", 2)
+    monkeypatch.setattr(archive_scan, "MAX_SHARES", shares)
+    alone = scanned(scan_folders(tree))
+    listing = archive_scan.SharedScan(tree, procs=2)
+    time.sleep(0.05)  # the caller's own work: the child has the queue to itself
+    assert scanned(listing.finish()) == alone
+    known = alone[0]
+    write(tree, "news/2012/2/1/late.md")
+    assert scanned(archive_scan.SharedScan(tree, known, procs=2).finish()) == scanned(
+        scan_folders(tree, known))
+
+
+def test_a_cancelled_scan_stops_its_child(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive_scan, "SHARE_FOLDERS", 2)
+    listing = archive_scan.SharedScan(tree, procs=2)
+    child = listing._child
+    assert child is not None
+    listing.cancel()
+    with pytest.raises(ChildProcessError):  # reaped: no such child any more
+        os.waitpid(child[0], os.WNOHANG)

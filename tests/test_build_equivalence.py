@@ -17,14 +17,15 @@ import pytest
 
 from tui.index.builder import build_index
 from tui.index.catalog import CATALOG_NAME
+from tui.index.catalog_layout import RETIRED_INDEXES
 from tui.index.store import current_generation
 
 # Tables compared row for row: article links, their bases and vocabulary counts are
 # left out (similarity ties, the statistics of each article's last linking and "counts
 # only grow" make them differ by design; ``test_relinking`` compares the links where
 # none of these play a part).
-TABLES = ("events", "event_nums", "aliases", "headline_keys", "related_keys", "topics",
-          "stories", "source_urls", "articles", "day_pages")
+TABLES = ("events", "event_states", "event_nums", "aliases", "headline_keys", "related_keys",
+          "topics", "stories", "source_urls", "articles", "day_pages")
 
 
 def catalog_rows(index: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -127,7 +128,8 @@ def test_fresh_catalog_is_sealed(archive: Path, tmp_path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master "
                                                 "WHERE type = 'index'")}
-        assert {"events_date", "related_keys_event", "files_date"} <= indexes
+        assert {"events_date", "topics_date", "files_date"} <= indexes
+        assert not indexes & set(RETIRED_INDEXES)  # rows are deleted by their keys
         meta = dict(db.execute("SELECT key, value FROM meta"))
         assert meta["catalog_layout"] == "2" and meta["complete"] == "1"
     finally:

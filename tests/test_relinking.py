@@ -21,6 +21,7 @@ import tui.index.articles as articles
 from tui.index.articles import ArticleLinker, TermCounter
 from tui.index.builder import build_index
 from tui.index.catalog import CATALOG_NAME, Catalog, event_num
+from tui.index.catalog_reads import LINK_BASES_AT
 from tui.index.relinking import LinkBasis, indexed_terms
 from tui.index.schema import stemming
 from tui.index.store import current_generation
@@ -317,6 +318,7 @@ def strip_link_bases(index: Path) -> None:
                                      (article_id, json.dumps(terms)))
             for table in ("link_bases", "link_terms", "link_keys"):
                 catalog.conn.execute(f"DROP TABLE {table}")
+            catalog.drop_meta(LINK_BASES_AT)  # an older Chronicle kept no such mark
     finally:
         catalog.close()
 

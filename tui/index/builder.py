@@ -17,15 +17,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-
-from tui.index.archive_scan import ArchiveScan, scan_folders
+from tui.index.archive_scan import ArchiveScan, SharedScan, scan_folders
 from tui.index.catalog import CATALOG_LAYOUT, CATALOG_NAME, Catalog
 from tui.index.full_build import pool_limit_mb
 from tui.index.lock import WriterLock
-from tui.index.schema import SCHEMA_VERSION, build_schema
+from tui.index.report import BuildReport, Progress
 from tui.index.store import (
     WHOOSH_DIR,
     ArchiveMissing,
@@ -37,8 +35,12 @@ from tui.index.store import (
     switch_generation,
     whoosh_step,
 )
-from tui.index.update import BuildReport, Change, Progress, apply_changes
 from tui.model import Skip
+
+if TYPE_CHECKING:
+    from whoosh.index import Index
+
+    from tui.index.update_plan import Change
 
 __all__ = ["BuildReport", "build_index", "scan_archive"]
 PARALLEL_MIN_FILES = 4_000
@@ -80,11 +82,21 @@ def prepare_dirs(archive_dir: Path, index_dir: Path) -> tuple[Path, Path]:
     return archive.resolve(), index.resolve()
 
 
-def open_whoosh(folder: Path) -> whoosh_index.Index:
+def open_whoosh(folder: Path) -> Index:
     """The Whoosh index in ``folder``, read through files: memory-mapped, Whoosh 2.7
     copies each segment's term file into memory (``BytesIO``) on every open, about
     0.2 s a time at 100,000 events."""
+    from whoosh.filedb.filestore import FileStorage
+
     return FileStorage(str(folder), supports_mmap=False).open_index()
+
+
+def apply_changes(ix: Index, catalog: Catalog, change: Change, writer_args: dict[str, Any],
+                  progress: Progress | None) -> BuildReport:
+    """:func:`tui.index.update.apply_changes` (Whoosh and the parsers load here)."""
+    from tui.index.update import apply_changes as apply
+
+    return apply(ix, catalog, change, writer_args, progress)
 
 
 @dataclass(slots=True)
@@ -92,7 +104,7 @@ class _Previous:
     """The generation in use, open for an update: its catalog and Whoosh index."""
 
     catalog: Catalog
-    ix: whoosh_index.Index
+    ix: Index
     meta: dict[str, str]
 
     def close(self) -> None:
@@ -111,6 +123,8 @@ def _catalog_meta(generation: Path) -> dict[str, str]:
 
 def _full_build_reason(meta: dict[str, str], archive: Path) -> str:
     """Why the catalog's ``meta`` calls for a full build ("" when an update will do)."""
+    from tui.index.schema import SCHEMA_VERSION
+
     version = meta.get("schema_version")
     if version != str(SCHEMA_VERSION):
         return f"index schema version {version} is not {SCHEMA_VERSION}"
@@ -123,13 +137,8 @@ def _full_build_reason(meta: dict[str, str], archive: Path) -> str:
     return ""
 
 
-def _open_previous(
-    generation: Path | None, archive: Path, rebuild: bool
-) -> tuple[str, _Previous | None]:
-    """The generation in use, opened once for the update, or why a full build is due.
-
-    Opening Whoosh's reader opens every segment: a truncated or lost one shows here.
-    """
+def _open_catalog(generation: Path | None, rebuild: bool) -> tuple[str, Catalog | None]:
+    """The catalog of the generation in use, or why a full build is due."""
     if rebuild:
         return "rebuild requested", None
     if generation is None:
@@ -137,9 +146,31 @@ def _open_previous(
     if not generation.is_dir():
         return f"the index names a missing {generation.name}", None
     try:
-        catalog = Catalog(generation / CATALOG_NAME)
+        return "", Catalog(generation / CATALOG_NAME)
     except Exception as exc:  # noqa: BLE001 - any unreadable catalog means: rebuild
         return f"the catalog could not be read ({exc})", None
+
+
+def _trusted_digests(catalog: Catalog | None) -> dict[str, bytes] | None:
+    """The catalog's folder digests, when it has some it can trust (see ``archive_scan``)."""
+    if catalog is None:
+        return None
+    try:
+        return catalog.folder_digests()
+    except Exception:  # noqa: BLE001 - an unreadable catalog: every file is listed
+        return None
+
+
+def _open_previous(
+    generation: Path, catalog: Catalog, archive: Path
+) -> tuple[str, _Previous | None]:
+    """The generation in use, opened once for the update, or why a full build is due
+    (``catalog`` is then closed).
+
+    Opening Whoosh's reader opens every segment: a truncated or lost one shows here.
+    """
+    from whoosh import index as whoosh_index
+
     try:
         meta = catalog.meta()
         reason = _full_build_reason(meta, archive)
@@ -191,14 +222,31 @@ def build_index(
     started = time.monotonic()
     archive, index = prepare_dirs(archive_dir, index_dir)
     with WriterLock(index, timeout=lock_timeout, on_wait=on_wait):
+        current: Path | None = None
+        catalog: Catalog | None = None
         try:
             current = current_generation(index)
-            reason, previous = _open_previous(current, archive, rebuild)
+            reason, catalog = _open_catalog(current, rebuild)
         except IndexDamaged as exc:
-            current, reason, previous = None, str(exc), None
+            reason = str(exc)
+        previous: _Previous | None = None
         try:
-            known = previous.catalog.folder_digests() if previous is not None else None
-            scan = scan_folders(archive, known, procs)
+            # The listing starts here, shared with a child while this process loads
+            # Whoosh and opens the search index (the slowest part of a small update).
+            known = _trusted_digests(catalog)
+            listing = SharedScan(archive, known, procs)
+            try:
+                if catalog is not None and current is not None:
+                    reason, previous = _open_previous(current, catalog, archive)
+                    catalog = None  # the update's now, or closed
+                if previous is not None:
+                    import tui.index.update  # noqa: F401 - loaded while the child lists
+                scan = listing.finish()
+            except BaseException:
+                listing.cancel()
+                raise
+            if previous is None and known is not None:  # a full build lists every file
+                scan = scan_folders(archive, None, procs)
             if previous is None:
                 report = _full_build(archive, index, current, scan.files, procs, progress)
                 report.reason = reason
@@ -220,6 +268,8 @@ def build_index(
         finally:
             if previous is not None:
                 previous.close()
+            if catalog is not None:
+                catalog.close()
     report.skips[:0] = scan.refused
     report.counts["skipped"] = report.counts.get("skipped", 0) + len(scan.refused)
     report.seconds = time.monotonic() - started
@@ -271,6 +321,11 @@ def _full_build(
     procs: int,
     progress: Progress | None,
 ) -> BuildReport:
+    from whoosh import index as whoosh_index
+
+    from tui.index.schema import build_schema
+    from tui.index.update_plan import Change
+
     remove_generations(index, keep={previous.name} if previous else set())
     generation = new_generation(index)
     try:
@@ -308,9 +363,13 @@ def _incremental(
 ) -> BuildReport:
     """Update the generation in use: the files of the folders whose digests changed
     (of every folder when the catalog holds no digests it can trust)."""
+    from tui.index.update_plan import Change
+
     catalog = previous.catalog
-    # An index added to the layout since this catalog was built (a no-op otherwise).
+    # An index added to the layout since this catalog was built (a no-op otherwise),
+    # and event states to compare with (made again only when they do not match).
     catalog.create_indexes()
+    catalog.refresh_event_states()
     if known is None:
         change = Change(archive=archive, files=scan.files, known=catalog.file_states(),
                         fresh=False, procs=procs, folders=scan.digests, all_folders=True)
@@ -320,6 +379,8 @@ def _incremental(
                         fresh=False, procs=procs,
                         folders={f: scan.digests[f] for f in folders if f in scan.digests},
                         gone_folders=sorted(f for f in folders if f not in scan.digests))
+    recorded = previous.meta.get("whoosh_generation", "")
+    change.in_step = recorded == str(previous.ix.latest_generation())
     writer_args: dict[str, object] = {"limitmb": WRITER_LIMIT_MB}
     added, changed, _ = change.diff()
     if procs > 1 and len(added) + len(changed) >= PARALLEL_UPDATE_FILES:

@@ -13,24 +13,24 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tui.index.catalog_events import CatalogEvents, make_event_states, story_key, topic_key
 from tui.index.catalog_files import CatalogFiles
 from tui.index.catalog_layout import (
     CATALOG_LAYOUT,
     INDEXES,
     LINK_BASIS,
     LINK_TABLES,
+    RETIRED_INDEXES,
     TABLES,
     event_num,
-    link_hashes,
     result_data,
     stored_result,
-    title_hash,
-    url_hash,
 )
 from tui.index.catalog_reads import CatalogReads, event_headline_keys, in_chunks
 from tui.index.relinking import LinkBasis, basis_from_row, basis_row
@@ -42,21 +42,11 @@ __all__ = ["CATALOG_LAYOUT", "CATALOG_NAME", "Catalog", "event_headline_keys", "
 CATALOG_NAME = "catalog.sqlite"
 
 
-def story_key(story: str) -> str:
-    """Stories compare case-insensitively, ignoring surrounding spaces."""
-    return " ".join(story.casefold().split())
-
-
-def topic_key(topic: str) -> str:
-    return " ".join(topic.casefold().split())
-
-
-
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class Catalog(CatalogFiles, CatalogReads):
+class Catalog(CatalogEvents, CatalogFiles, CatalogReads):
     """One SQLite connection to a catalog file; not shared between threads."""
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
@@ -68,12 +58,17 @@ class Catalog(CatalogFiles, CatalogReads):
         # Event ids put since a fresh catalog was created: a fresh build replaces an
         # event only when its id comes twice (no deletes against unindexed tables).
         self._fresh: set[str] | None = None
+        # Rows this connection added to the events, articles and day pages tables, less
+        # those it deleted: an update's counts are the stored ones plus these, without
+        # counting 100,000 rows (``counts_after``).
+        self.added: Counter[str] = Counter()
         if create:
             # A fresh catalog belongs to a generation nobody reads until the build
             # switches it in (``seal``), and a crash discards it: no journal, no syncs.
             self.conn.execute("PRAGMA journal_mode=MEMORY")
             self.conn.execute("PRAGMA synchronous=OFF")
             self.conn.executescript(TABLES + LINK_TABLES)
+            make_event_states(self.conn, index=False)
             self.set_meta(catalog_layout=CATALOG_LAYOUT)
             self._fresh = set()
         else:
@@ -85,10 +80,17 @@ class Catalog(CatalogFiles, CatalogReads):
 
     def create_indexes(self) -> None:
         """The secondary indexes (a fresh catalog gets them after its bulk load), and
-        the tables added to the layout since an older catalog was made."""
+        the tables added to the layout since an older catalog was made (the indexes
+        retired since, dropped). A fresh catalog's event states are made here, from
+        its events, in one pass."""
+        if self._fresh is not None:
+            self.fill_event_states()
         for statement in (LINK_TABLES + INDEXES).split(";"):  # executescript would commit
             if statement.strip():
                 self.conn.execute(statement)
+        make_event_states(self.conn)
+        for name in RETIRED_INDEXES:
+            self.conn.execute(f"DROP INDEX IF EXISTS {name}")
         self._fresh = None
 
     def seal(self) -> None:
@@ -125,6 +127,9 @@ class Catalog(CatalogFiles, CatalogReads):
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
             [(key, str(value)) for key, value in values.items()],
         )
+
+    def drop_meta(self, *keys: str) -> None:
+        self.conn.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in keys])
 
     # files --------------------------------------------------------------
 
@@ -176,6 +181,13 @@ class Catalog(CatalogFiles, CatalogReads):
                                  "ON r.path = f.path WHERE f.kind = 'skip' ORDER BY f.path")
         return [Skip(row["path"], result_data(row["result"])["reason"]) for row in rows]
 
+    def counts_after(self, stored: dict[str, int], skipped: int) -> dict[str, int]:
+        """:meth:`counts` after this connection's writes, from the ``stored`` counts
+        (those of the last build, read before these writes)."""
+        return {"event": stored["event"] + self.added["event"],
+                "article": stored["article"] + self.added["article"],
+                "day": stored["day"] + self.added["day"], "skipped": skipped}
+
     def counts(self, skipped: int | None = None) -> dict[str, int]:
         """Documents by kind as the index holds them (events after assembly).
 
@@ -192,74 +204,7 @@ class Catalog(CatalogFiles, CatalogReads):
             "skipped": skipped,
         }
 
-    # events -------------------------------------------------------------
-
-    def events_stored_on(self, day: str | None) -> dict[str, tuple[int, str]]:
-        """Each event of a date as stored: id -> (seq, json)."""
-        rows = self.conn.execute("SELECT id, seq, json FROM events WHERE date IS ?", (day,))
-        return {row["id"]: (row["seq"], row["json"]) for row in rows}
-
-    def event_ids_on(self, day: str | None) -> list[str]:
-        rows = self.conn.execute("SELECT id FROM events WHERE date IS ?", (day,))
-        return [row["id"] for row in rows]
-
-    def delete_event(self, event_id: str) -> None:
-        self.delete_events([event_id])
-
-    def delete_events(self, event_ids: Iterable[str]) -> None:
-        ids = [(event_id,) for event_id in event_ids]
-        nums = [(event_num(event_id),) for (event_id,) in ids]
-        many = self.conn.executemany
-        for table, column in (("events", "id"), ("aliases", "event_id"),
-                              ("topics", "event_id"), ("article_events", "event_id")):
-            many(f"DELETE FROM {table} WHERE {column} = ?", ids)
-        for table in ("event_nums", "headline_keys", "related_keys", "source_urls"):
-            many(f"DELETE FROM {table} WHERE num = ?", nums)
-
-    def put_event(self, event: Event, seq: int, data: str | None = None) -> None:
-        """Store (or replace) one assembled event; ``data`` is its JSON if already made."""
-        self.put_events([(event, seq, data)])
-
-    def put_events(self, events: Iterable[tuple[Event, int, str | None]]) -> None:
-        """:meth:`put_event` for many events at once (the last of a repeated id wins)."""
-        batch = list(events)
-        last = {event.id: n for n, (event, _, _) in enumerate(batch)}
-        batch = [item for n, item in enumerate(batch) if last[item[0].id] == n]
-        if self._fresh is None:
-            self.delete_events(last)
-        else:
-            self.delete_events([event_id for event_id in last if event_id in self._fresh])
-            self._fresh.update(last)
-        rows: dict[str, list[tuple[Any, ...]]] = {
-            "events": [], "nums": [], "aliases": [], "heads": [], "related": [], "topics": [],
-            "urls": []}
-        for event, seq, data in batch:
-            day = _iso(event.date)
-            num = event_num(event.id)
-            rows["events"].append((
-                event.id, day, seq, event.headline, event.story, story_key(event.story),
-                json.dumps(event.topics, ensure_ascii=False), int(event.from_day_page),
-                data if data is not None else json.dumps(event.to_dict(), ensure_ascii=False)))
-            rows["nums"].append((num, event.id))
-            rows["aliases"] += [(alias, event.id) for alias in event.aliases if alias != event.id]
-            rows["heads"] += [(title_hash(day or "", key), num)
-                              for key in event_headline_keys(event)]
-            rows["related"] += [(key, num) for link in event.related for key in link_hashes(link)]
-            rows["topics"] += [(topic_key(topic), topic, event.id, day) for topic in event.topics]
-            rows["urls"] += [(url_hash(s.url), num) for s in event.sources if s.url]
-        many = self.conn.executemany
-        many("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["events"])
-        many("INSERT OR REPLACE INTO event_nums VALUES (?, ?)", rows["nums"])
-        many("INSERT OR REPLACE INTO aliases VALUES (?, ?)", rows["aliases"])
-        many("INSERT OR IGNORE INTO headline_keys VALUES (?, ?)", rows["heads"])
-        many("INSERT OR IGNORE INTO related_keys VALUES (?, ?)", rows["related"])
-        many("INSERT OR IGNORE INTO topics VALUES (?, ?, ?, ?)", rows["topics"])
-        many("INSERT OR IGNORE INTO source_urls VALUES (?, ?)", rows["urls"])
-
-    def set_event_places(self, places: Iterable[tuple[str, int]]) -> None:
-        """Move stored events within their dates: (id, place in its day)."""
-        self.conn.executemany("UPDATE events SET seq = ? WHERE id = ?",
-                              [(seq, event_id) for event_id, seq in places])
+    # stories ------------------------------------------------------------
 
     def refresh_stories(self, keys: Iterable[str] | None = None) -> None:
         """Recount the stories table from the events: all of it, or only ``keys``."""
@@ -280,14 +225,18 @@ class Catalog(CatalogFiles, CatalogReads):
     # articles and day pages ---------------------------------------------
 
     def put_article(self, article: Article) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+        # Deleted first, so that the rows it replaces are counted (``added``).
+        self.added["article"] -= self.conn.execute(
+            "DELETE FROM articles WHERE id = ?", (article.id,)).rowcount
+        self.added["article"] += self.conn.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
             (article.id, _iso(article.date), article.title, article.publisher, article.url,
              json.dumps(article.to_dict(), ensure_ascii=False)),
-        )
+        ).rowcount
 
     def delete_article(self, article_id: str) -> None:
-        self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        self.added["article"] -= self.conn.execute(
+            "DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
         self.conn.execute("DELETE FROM article_events WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM article_terms WHERE article_id = ?", (article_id,))
         self._drop_link_bases([article_id])
@@ -331,13 +280,15 @@ class Catalog(CatalogFiles, CatalogReads):
         )
 
     def put_day_page(self, page: DayPage) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO day_pages VALUES (?, ?, ?)",
+        self.delete_day_page(page.id)
+        self.added["day"] += self.conn.execute(
+            "INSERT INTO day_pages VALUES (?, ?, ?)",
             (page.id, page.date.isoformat(), json.dumps(page.to_dict(), ensure_ascii=False)),
-        )
+        ).rowcount
 
     def delete_day_page(self, page_id: str) -> None:
-        self.conn.execute("DELETE FROM day_pages WHERE id = ?", (page_id,))
+        self.added["day"] -= self.conn.execute(
+            "DELETE FROM day_pages WHERE id = ?", (page_id,)).rowcount
 
     # vocabulary -----------------------------------------------------------
 

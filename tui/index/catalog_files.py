@@ -23,7 +23,7 @@ FOLDER_STATES = ("CREATE TABLE IF NOT EXISTS folder_states "
 FOLDER_STATES_AT = "folder_states_at"
 
 
-def _day_chunks(days: Iterable[str | None], size: int = 500) -> Iterator[tuple[list[str], str]]:
+def day_chunks(days: Iterable[str | None], size: int = 500) -> Iterator[tuple[list[str], str]]:
     """Dates as (arguments, SQL condition) pairs: ``IN`` lists, and ``IS NULL`` for none."""
     wanted = set(days)
     dated = sorted(day for day in wanted if day is not None)
@@ -104,7 +104,7 @@ class CatalogFiles:
         found: dict[str | None, list[Event | DayPage]] = {}
         sql = ("SELECT f.date, r.result FROM files f JOIN parse_results r ON r.path = f.path "
                "WHERE f.date {} AND f.kind IN ('event', 'day') ORDER BY f.path")
-        for chunk, marks in _day_chunks(days):
+        for chunk, marks in day_chunks(days):
             for day, blob in self.conn.execute(sql.format(marks), chunk).fetchall():
                 doc = document_from_dict(result_data(blob))
                 found.setdefault(day, []).append(doc)  # type: ignore[arg-type]
@@ -123,10 +123,3 @@ class CatalogFiles:
             found.update((event_id, (seq, data, story)) for event_id, seq, data, story in rows)
         return found
 
-    def event_stories_on_days(self, days: Iterable[str | None]) -> dict[str, str]:
-        """The events stored on these dates: id -> story."""
-        found: dict[str, str] = {}
-        for chunk, marks in _day_chunks(days):
-            rows = self.conn.execute(f"SELECT id, story FROM events WHERE date {marks}", chunk)
-            found.update((event_id, story) for event_id, story in rows)
-        return found

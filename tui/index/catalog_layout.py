@@ -22,7 +22,7 @@ from tui.text import headline_key
 # ``builder``). 2: compressed parse results, hashed reverse lookups, small tables
 # stored in their primary key (WITHOUT ROWID).
 CATALOG_LAYOUT = 2
-COMPRESSION = 6
+COMPRESSION = 1
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,15 +78,16 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS files_date ON files (date);
 CREATE INDEX IF NOT EXISTS events_date ON events (date, seq);
 CREATE INDEX IF NOT EXISTS events_story ON events (story_key, date, story);
-CREATE INDEX IF NOT EXISTS aliases_event ON aliases (event_id);
-CREATE INDEX IF NOT EXISTS headline_keys_event ON headline_keys (num);
-CREATE INDEX IF NOT EXISTS related_keys_event ON related_keys (num);
-CREATE INDEX IF NOT EXISTS topics_event ON topics (event_id);
 CREATE INDEX IF NOT EXISTS topics_date ON topics (topic_key, date);
-CREATE INDEX IF NOT EXISTS source_urls_event ON source_urls (num);
 CREATE INDEX IF NOT EXISTS article_events_event ON article_events (event_id);
 CREATE INDEX IF NOT EXISTS day_pages_date ON day_pages (date);
 """
+# Indexes of older catalogs that served only to delete an event's rows (an event's
+# rows are now deleted by the keys its stored JSON gives): dropped at the next update,
+# since every insert kept them up to date for nothing. An older Chronicle makes them
+# again when it updates such a catalog.
+RETIRED_INDEXES = ("aliases_event", "headline_keys_event", "related_keys_event",
+                   "topics_event", "source_urls_event")
 
 
 

@@ -22,6 +22,11 @@ from tui.model import Event
 from tui.text import headline_key
 
 Value = TypeVar("Value", str, int)
+# A meta key: the search index generation as of which every unlinked article has a
+# link basis (``relinking``). Each update keeps it true (it links every article it
+# adds or unlinks), so only a catalog that an older Chronicle wrote (its last update
+# then recorded another generation) is searched for articles without one.
+LINK_BASES_AT = "link_bases_complete_at"
 
 
 def in_chunks(values: Iterable[Value], size: int = 500) -> Iterator[tuple[list[Value], str]]:
@@ -140,8 +145,18 @@ class CatalogReads:
             found.update(row[0] for row in rows.fetchall())
         return found
 
+    def link_bases_complete(self) -> bool:
+        """Whether every unlinked article is known to have a basis (:data:`LINK_BASES_AT`)."""
+        meta = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
+                                      (LINK_BASES_AT, "whoosh_generation")).fetchall())
+        return bool(meta.get(LINK_BASES_AT)) and meta[LINK_BASES_AT] == meta.get(
+            "whoosh_generation")
+
     def unlinked_without_basis(self) -> list[str]:
-        """Unlinked articles without a :class:`LinkBasis` (linked by an older Chronicle)."""
+        """Unlinked articles without a :class:`LinkBasis` (linked by an older Chronicle):
+        a search of every article, unless there are known to be none."""
+        if self.link_bases_complete():
+            return []
         rows = self.conn.execute(
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_events) "
             "AND id NOT IN (SELECT article_id FROM link_bases)")

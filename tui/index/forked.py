@@ -8,7 +8,9 @@ gives None: the parent then does that share itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 from collections.abc import Callable
 
 Child = tuple[int, int]  # its pid, and the read end of its pipe
@@ -53,3 +55,14 @@ def finish(child: Child | None) -> bytes | None:
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         return None
     return data
+
+
+def stop(child: Child | None) -> None:
+    """End a child whose result is no longer wanted, and reap it."""
+    if child is None:
+        return
+    pid, read = child
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.close(read)
+    os.waitpid(pid, 0)

@@ -42,7 +42,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from tui.index.catalog_layout import event_num, target_hash, url_hash
-from tui.index.documents import whoosh_fields
 from tui.links import normalize_target
 from tui.model import Article, Event
 
@@ -123,6 +122,8 @@ def event_keys(event: Event) -> set[int]:
 
 def indexed_terms(count_terms: TermCount, event: Event) -> set[str]:
     """The terms of an event's searched field, as its postings hold them."""
+    from tui.index.documents import whoosh_fields  # Whoosh: not for the catalog's readers
+
     return set(count_terms(whoosh_fields(event)["body"]))
 
 

@@ -14,11 +14,10 @@ busy, in a transaction committed only after Whoosh, so nothing changes for a rea
 from __future__ import annotations
 
 import json
-import multiprocessing
+import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -28,36 +27,26 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+from tui.index import forked
 from tui.index.articles import ArticleLinker, TermCounter
 from tui.index.catalog import Catalog, stored_result
+from tui.index.catalog_events import EVENT_STATES_AT, stored_event
+from tui.index.catalog_reads import LINK_BASES_AT
 from tui.index.documents import spelling_words, whoosh_fields
 from tui.index.relinking import Recheck, articles_to_recheck
+from tui.index.report import BuildReport, Progress
 from tui.index.schema import DEFAULT_FIELD, SCHEMA_VERSION
-from tui.index.update_plan import Change, make_plan, skipped_after, stored_counts
+from tui.index.update_plan import Change, make_plan, meta_counts, skipped_after, stored_counts
 from tui.index.update_plan import Plan as _Plan
 from tui.model import Article, Document, Event, Skip, document_from_dict
 from tui.parsers import parse_file
 
-Progress = Callable[[int, int, str], None]
 Parsed = tuple[Document | Skip, bytes | None]
-
-
-@dataclass(slots=True)
-class BuildReport:
-    """What a build did: documents by kind now in the index, skipped files, timing."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    skips: list[Skip] = field(default_factory=list)
-    seconds: float = 0.0
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    parsed: list[str] = field(default_factory=list)
-    full: bool = False
-    reason: str = ""
-
+__all__ = ["BuildReport", "Progress", "apply_changes"]
 
 PARALLEL_PARSE_MIN = 2_000
+# Files an update parses at or above which a forked child parses half of them.
+FORKED_PARSE_MIN = 200
 # Documents handed to Whoosh between two steps of catalog work in a fresh build.
 CATALOG_STEP_DOCS = 64
 _CATALOG_BATCH = 500
@@ -74,15 +63,54 @@ def _parse_one(archive: Path, path: str) -> Parsed:
 
 
 def _parsed(change: Change, paths: list[str]) -> Iterator[tuple[str, Parsed]]:
-    """Each path with its parse result, in order; in a process pool when it pays."""
-    if change.procs <= 1 or len(paths) < PARALLEL_PARSE_MIN:
+    """Each path with its parse result, in order; in a process pool when it pays, and
+    for a middling update half of them in a forked child."""
+    if change.procs <= 1 or len(paths) < FORKED_PARSE_MIN:
         for path in paths:
             yield path, (parse_file(change.archive / path, change.archive), None)
         return
+    if len(paths) < PARALLEL_PARSE_MIN:
+        yield from _parsed_with_child(change.archive, paths)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=change.procs, mp_context=context) as pool:
         results = pool.map(partial(_parse_one, change.archive), paths, chunksize=200)
         yield from zip(paths, results, strict=True)
+
+
+def _parsed_with_child(archive: Path, paths: list[str]) -> Iterator[tuple[str, Parsed]]:
+    """:func:`_parsed` with the second half of ``paths`` parsed in a forked child (or
+    here, should it fail)."""
+    half = len(paths) // 2
+    theirs = paths[half:]
+    child = forked.start(partial(_child_parse, archive, theirs))
+    try:
+        for path in paths[:half]:
+            yield path, _parse_one(archive, path)
+    finally:
+        found = _child_parsed(forked.finish(child), len(theirs))
+    if found is None:
+        found = [_parse_one(archive, path) for path in theirs]
+    yield from zip(theirs, found, strict=True)
+
+
+def _child_parse(archive: Path, paths: list[str]) -> bytes:
+    return pickle.dumps([_parse_one(archive, path) for path in paths],
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _child_parsed(data: bytes | None, count: int) -> list[Parsed] | None:
+    """The child's parse results, or None when it failed or they are not all there."""
+    if data is None:
+        return None
+    try:
+        found = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a broken answer: the parent parses those files
+        return None
+    return found if isinstance(found, list) and len(found) == count else None
 
 
 def apply_changes(
@@ -115,7 +143,7 @@ def apply_changes(
     # The stored versions of the events this update rewrites or removes, read before
     # the catalog is written: whether they were an article's candidates.
     before = [] if change.fresh else _stored_events(
-        catalog, {event.id for event in plan.retexted} | plan.gone_events)
+        catalog, {event.id for event in plan.retexted} - plan.new_events | plan.gone_events)
     relink = _Relink(ix.schema, before)
     if change.fresh or writer_args.get("procs", 1) > 1:
         # The catalog's rows are written while Whoosh indexes (in its writer processes,
@@ -157,9 +185,14 @@ def _write_search_index(
     try:
         for doc_id in plan.search_deletes:
             writer.delete_by_term("id", doc_id)
-        add = writer.add_document if change.fresh else writer.update_document
+        # Looking for an older version of each document (``update_document``) reads
+        # every segment's ids: skipped for those the catalog did not hold.
+        new = plan.new_ids if change.in_step else set()
         for done, doc in enumerate(plan.writes, parsed + 1):
-            add(**whoosh_fields(doc))
+            if change.fresh or doc.id in new:
+                writer.add_document(**whoosh_fields(doc))
+            else:
+                writer.update_document(**whoosh_fields(doc))
             words.update(spelling_words(doc))
             if steps is not None and change.fresh and done % CATALOG_STEP_DOCS == 0:
                 next(steps, None)
@@ -216,7 +249,7 @@ def _catalog_steps(
                                   if event.id not in retexted])
         events = [row for row in events if row[0].id in retexted]
     for batch in _batches(events):
-        catalog.put_events(batch)
+        catalog.put_events(batch, new=plan.new_events)
         yield
     for row in plan.old_rows.values():
         if row["kind"] == "article" and row["doc_id"]:
@@ -236,10 +269,11 @@ def _catalog_steps(
 
 
 def _stored_events(catalog: Catalog, event_ids: set[str]) -> list[Event]:
+    """The stored versions of these events (those that can be read back)."""
     found = []
     for _, data, _ in catalog.events_stored(event_ids).values():
-        event = document_from_dict(json.loads(data))
-        if isinstance(event, Event):
+        event = stored_event(data)
+        if event is not None:
             found.append(event)
     return found
 
@@ -269,7 +303,23 @@ def _finish_catalog(
             mapped.close()
     catalog.refresh_stories(None if change.fresh else plan.story_keys)
     catalog.add_words(words)
-    report.counts = catalog.counts(None if change.fresh else skipped_after(catalog, plan))
+    # Every article a build adds or unlinks is linked with a basis: a full build's
+    # catalog has one for each, and an update keeps it so.
+    bases_complete = change.fresh or not catalog.unlinked_without_basis()
+    if change.fresh:
+        report.counts = catalog.counts()
+    else:
+        skipped = skipped_after(catalog, plan)
+        stored = meta_counts(catalog.meta())
+        report.counts = (catalog.counts(skipped) if stored is None or skipped is None
+                         else catalog.counts_after(stored, skipped))
+    if bases_complete:
+        catalog.set_meta(**{LINK_BASES_AT: whoosh_generation})
+    else:
+        catalog.drop_meta(LINK_BASES_AT)
+    # The event states were made current before the update (``refresh_event_states``)
+    # and written with each event since.
+    catalog.set_meta(**{EVENT_STATES_AT: whoosh_generation})
     catalog.set_meta(
         schema_version=SCHEMA_VERSION,
         archive=str(change.archive),

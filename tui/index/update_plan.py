@@ -21,6 +21,7 @@ from typing import Any
 from tui.assembly import assemble_day
 from tui.index import forked
 from tui.index.catalog import Catalog, story_key
+from tui.index.catalog_events import event_digest
 from tui.index.documents import day_document
 from tui.model import Article, DayPage, Document, Event, Skip, document_from_dict
 
@@ -42,6 +43,9 @@ class Change:
     known: dict[str, tuple[int, int]]
     fresh: bool
     procs: int = 1  # parse in this many processes (forks: never from inside the app)
+    # The search index holds exactly the documents the catalog does (its last update
+    # finished): a document the catalog lacks can be added without looking for it.
+    in_step: bool = False
     folders: dict[str, bytes] | None = None
     gone_folders: list[str] = field(default_factory=list)
     all_folders: bool = False
@@ -79,6 +83,8 @@ class Plan:
     fresh_docs: list[Article | DayPage]
     writes: list[Document]
     search_deletes: list[str]
+    new_events: set[str]  # ids of written events the catalog did not hold
+    new_ids: set[str]  # ids of written documents the catalog did not hold
 
 
 @dataclass(slots=True)
@@ -157,7 +163,9 @@ def make_plan(
         story_keys.update(item.stored_story for item in kept
                           if not item.same_text and item.stored_story is not None)
         story_keys.update(stored_on_dates[event_id] for event_id in gone_events)
-    retexted_ids = {event.id for event in retexted}
+    # Events the catalog did not hold: nothing to find of them, nor to delete.
+    new_events = {item.id for item in kept if item.stored_story is None}
+    retexted_ids = {event.id for event in retexted} - new_events
     relink = set() if change.fresh else catalog.articles_linked_to(gone_events | retexted_ids)
 
     day_docs: list[DayPage] = []
@@ -184,6 +192,9 @@ def make_plan(
         story_keys={story_key(story) for story in story_keys}, fresh_docs=fresh_docs,
         writes=writes,
         search_deletes=[] if change.fresh else sorted(gone_events | gone_docs),
+        new_events=new_events,
+        new_ids=new_events | {doc.id for path, doc in results.items()
+                              if isinstance(doc, Article) and path not in change.known},
     )
 
 
@@ -207,15 +218,16 @@ def _assemble(
         day_pages = sorted((d for d in docs if isinstance(d, DayPage)), key=lambda d: d.id)
         for seq, event in enumerate(assemble_day(pages, day_pages)):
             made.append((day, seq, event, json.dumps(event.to_dict(), ensure_ascii=False)))
-    stored = catalog.events_stored([event.id for _, _, event, _ in made]) if catalog else {}
+    # Compared by digest with the stored states (see ``catalog_events``).
+    stored = catalog.event_states([event.id for _, _, event, _ in made]) if catalog else {}
     found = []
     for day, seq, event, data in made:
         before = stored.get(event.id)
-        if before is not None and before[0] == seq and before[1] == data:
+        same_text = before is not None and before[1] == event_digest(data)
+        if same_text and before is not None and before[0] == seq:
             found.append(_Assembled(day, seq, event.id, None, True, before[2]))
         else:
-            found.append(_Assembled(day, seq, event.id, data,
-                                    before is not None and before[1] == data,
+            found.append(_Assembled(day, seq, event.id, data, same_text,
                                     before[2] if before is not None else None, event))
     return found
 
@@ -282,15 +294,19 @@ def _child_result(data: bytes | None) -> list[_Assembled] | None:
     return found
 
 
-def stored_counts(catalog: Catalog) -> dict[str, int]:
+def meta_counts(meta: dict[str, str]) -> dict[str, int] | None:
     """The counts the last build wrote to the meta table (in its transaction, so they
-    are the catalog's own), without counting 100,000 rows again."""
-    meta = catalog.meta()
+    are the catalog's own), or None when it holds none."""
     try:
         return {"event": int(meta["events"]), "article": int(meta["articles"]),
                 "day": int(meta["day_pages"]), "skipped": int(meta["skipped"])}
     except (KeyError, ValueError):
-        return catalog.counts()
+        return None
+
+
+def stored_counts(catalog: Catalog) -> dict[str, int]:
+    """:func:`meta_counts`, without counting 100,000 rows again when it can."""
+    return meta_counts(catalog.meta()) or catalog.counts()
 
 
 def skipped_after(catalog: Catalog, plan: Plan) -> int | None:
