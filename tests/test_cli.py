@@ -73,6 +73,16 @@ def test_import_is_light() -> None:
     assert out.split() == ["False", "False"]
 
 
+def test_an_update_starts_scanning_before_heavy_imports() -> None:
+    """``chronicle index`` forks its scan before Whoosh, Rich or PyYAML are loaded: each
+    would hold up every update by tens of milliseconds until something needs it."""
+    code = ("import sys, tui.index.builder, tui.parsers.recognise; "
+            "print(*(name in sys.modules for name in ('whoosh', 'rich', 'yaml')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, check=True).stdout
+    assert out.split() == ["False", "False", "False"]
+
+
 def test_no_command_opens_the_app(where: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import tui.app
 

@@ -138,11 +138,11 @@ def _build(where: Locations, rebuild: bool = False, wait: float = LOCK_WAIT,
            quiet: bool = False) -> BuildReport:
     from tui.index.builder import build_index
 
-    err = _console(stderr=True)
     procs = 2 if (os.cpu_count() or 1) >= 2 else 1
-    if quiet or not err.is_terminal:  # no bar: nor its import, nor a call per file
+    if quiet or not sys.stderr.isatty():  # no bar: nor Rich's import, nor a call per file
         return build_index(where.archive, where.index, rebuild=rebuild, procs=procs,
                            lock_timeout=wait, on_wait=lambda message: _error(message))
+    err = _console(stderr=True)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
