@@ -24,8 +24,10 @@ from textual.worker import get_current_worker
 
 from tui.app.actions import ACTIONS, bindings_for
 from tui.app.commands import ChronicleCommands
+from tui.app.drawing_ahead import EndsAhead
 from tui.app.history import Location
 from tui.app.idle_collection import IdleCollection
+from tui.app.kept_links import KeptLinks
 from tui.app.key_footer import KeyFooter
 from tui.app.layout import PaneLayout
 from tui.app.navigator import Navigator
@@ -44,6 +46,8 @@ from tui.model import Article, Event
 OPENABLE_SCHEMES = ("http", "https")
 # A document's neighbours that may arrive after its page is shown.
 SHOWN_LATER = frozenset({"more_like_this"})
+# Workers whose results a key waits for: a page being opened, a search, a story list.
+ANSWERING = frozenset({"open", "search", "search-facets", "story"})
 
 
 # App-wide keys that still work over a dialog or the story list; the rest act on the
@@ -82,7 +86,14 @@ class ChronicleApp(
         self.shown_doc: Event | Article | None = None
         self._open_url = open_url
         self.notes = list(notes)
-        self.idle_collection = IdleCollection(self)
+        self.idle_collection = IdleCollection(self, lambda: self.answering)
+        self.ends_ahead = EndsAhead(self)
+        self.kept_links = KeptLinks()
+
+    @property
+    def answering(self) -> bool:
+        """Whether a key's answer is still being read (pauses are for idle work)."""
+        return any(w.group in ANSWERING and not w.is_finished for w in self.workers)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-view keys do nothing while a dialog or the story list covers it."""
@@ -143,6 +154,7 @@ class ChronicleApp(
     def on_unmount(self) -> None:
         """Saves are written behind the interface: finish them before the app ends."""
         self.idle_collection.stop()
+        self.ends_ahead.stop()
         self.user_data.flush()
 
     async def on_event(self, event: events.Event) -> None:
@@ -214,8 +226,11 @@ class ChronicleApp(
                 return False
             # The page, its links and the catalog's neighbours in one repaint; "more like
             # this" (a scored Whoosh search, a tenth of a second or more) follows, and
-            # a newer key press (which cancels this worker) skips it altogether.
-            stages = lib.neighbours_in_stages(doc)
+            # a newer key press (which cancels this worker) skips it altogether. A
+            # document seen a moment ago comes whole, in one repaint (``kept_links``).
+            kept = self.kept_links.get(lib, doc.id)
+            stages = (lib.neighbours_in_stages(doc) if kept is None
+                      else iter([(kept, frozenset[str]())]))
             neighbours, pending = next(stages)
             while pending - SHOWN_LATER and not cancelled():
                 neighbours, pending = next(stages)
@@ -225,6 +240,8 @@ class ChronicleApp(
             while pending and not cancelled():
                 neighbours, pending = next(stages)
                 show(self._show_links, doc, document_rows(doc, neighbours, pending))
+            if not pending and kept is None:
+                self.kept_links.put(lib, doc.id, neighbours)
             return True
         except Exception as exc:  # noqa: BLE001 - reported, the app goes on
             show(self._load_failed, location, exc)
@@ -244,6 +261,7 @@ class ChronicleApp(
             # pauses in the input: a full one took a tenth of a second mid-key press.
             self.call_after_refresh(self.idle_collection.start)
             self.prepare_search_soon()
+            self.ends_ahead.start()
         self.shown = location
         if record:
             self.history.visit(location)

@@ -9,13 +9,17 @@ collector, automatic collection is switched off, and a collection runs when no k
 mouse event has come for a moment. Objects freed by reference counting (most of them)
 go at once as always; only reference cycles wait for the pause. Once many objects have
 piled up, a young collection runs in the next short pause between keys, and, so that
-memory stays bounded while keys keep coming without one, at last anyway.
+memory stays bounded while keys keep coming without one, at last anyway. A pause is
+one in which the app is not still answering a key (a page whose last links are being
+found, a search): a young collection of 100,000 objects took 60 ms, and ran in the
+middle of opening a page, before its "more like this" rows.
 """
 
 from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,8 +39,9 @@ OVERFLOWING = 3 * PILED_UP
 class IdleCollection:
     """Collects garbage cycles in the pauses of one app's input."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[object], busy: Callable[[], bool] = lambda: False) -> None:
         self.app = app
+        self.busy = busy  # whether the app is still answering a key
         self.last_input = time.monotonic()
         self.timer: Timer | None = None
         self.collections = 0  # full collections run (tests read it)
@@ -63,6 +68,8 @@ class IdleCollection:
     def check(self) -> None:
         young = gc.get_count()[0]
         if not young:
+            return
+        if young <= OVERFLOWING and self.busy():
             return
         quiet = time.monotonic() - self.last_input
         if quiet >= IDLE_SECONDS:

@@ -145,7 +145,15 @@ class Reader(LinePane):
 
     def make_lines(self, width: int) -> ReaderLines:
         return ReaderLines(self.page.blocks, self.page.indents, width, self.styled_block,
-                           self.render_text, self.rich_style, wrap_short=False)
+                           self.render_text, self.rich_style, wrap_short=False,
+                           count=self.count_lines)
+
+    def draw_page_ahead(self, page: Page) -> None:
+        """``draw_ahead`` for a page this pane may show next, as it would be shown then:
+        from the top, no link selected, no search terms marked."""
+        self.draw_ahead(lambda width: ReaderLines(
+            page.blocks, page.indents, width, page.blocks.__getitem__, self.render_text,
+            self.rich_style, wrap_short=False, count=self.count_lines))
 
     # Keys scroll in one step: an animated scroll repaints the pane a dozen times
     # (tens of milliseconds each), so keys pressed meanwhile waited for it.

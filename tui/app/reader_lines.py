@@ -7,6 +7,10 @@ on screen are, and the others count as an estimate of their height (exact for a 
 that fits on one line) until they are scrolled to. A block can hang:
 its wrapped lines are indented under its first line's text, after a prefix such as
 `` 12. `` or ``  • ``.
+
+A short page's exact height need not cost drawing it: the lines a block wraps to can be
+counted from its words (``wrapped_lines``), a twentieth of the cost of drawing them,
+so only the blocks on screen are drawn, and only at the width the page is shown at.
 """
 
 from __future__ import annotations
@@ -15,17 +19,32 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import accumulate
 
+from rich._wrap import divide_line
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
 # Render one block: its styled text at a width -> its lines.
 RenderBlock = Callable[[Text, int], list[Strip]]
+# The lines a text (its plain string) takes at a width, without drawing it; None when
+# that cannot be told without drawing.
+CountLines = Callable[[str, int], "int | None"]
 # A page of at most this many cells is wrapped whole when shown (an event page, a short
 # article). Wrapping costs about a millisecond a block, and a page is laid out at two
 # widths (with and without the scrollbar) when it is longer than the screen, so a day
 # of a hundred events must not be wrapped whole: that was 75 ms on every day shown.
 WRAP_WHOLE_CELLS = 3_000
+
+
+def wrapped_lines(plain: str, width: int) -> int | None:
+    """The lines ``plain`` takes at ``width`` as Textual wraps a widget's text by
+    default (``Content``: each line of it split where rich's ``divide_line`` breaks it,
+    long words folded), counted without drawing; None for text with tabs (Textual
+    expands them first)."""
+    if "\t" in plain:
+        return None
+    return sum(len(divide_line(part, width, fold=True)) + 1 for part in plain.split("\n"))
 
 
 def estimate(block: Text, width: int, indent: int) -> int:
@@ -61,9 +80,13 @@ class ReaderLines:
         wrap_short: bool = True,
         render_block: Callable[[int, int], list[Strip]] | None = None,
         extra: list[int] | None = None,
+        count: CountLines | None = None,
     ) -> None:
         self.width = max(1, width)
         self.indents = indents
+        self._blocks = blocks
+        self._count = count
+        self._extra = extra
         self._styled = styled
         self._render = render
         # Draws block i at a width by itself (rows whose look depends on more than
@@ -99,6 +122,40 @@ class ReaderLines:
             for index, lines in enumerate(self._lines):
                 if lines is None:
                     self._wrap(index)
+
+    def exact_if_short(self, fits: int | None = None) -> None:
+        """``wrap_if_short``, counting each block's lines (``count``) instead of
+        drawing them where it can: a short page gets its exact height, and only the
+        blocks on screen are drawn later (``ensure``)."""
+        if not self.short:
+            return
+        total = 0
+        for index, lines in enumerate(self._lines):
+            if lines is None:
+                counted = self._counted(index)
+                if counted is None:
+                    self._wrap(index)
+                else:
+                    self._set_height(index, counted)
+            total += self.heights[index]
+            if fits is not None and total > fits:
+                return
+
+    def _counted(self, index: int) -> int | None:
+        """Block ``index``'s exact height, counted as ``_wrap`` would draw it."""
+        if self._count is None:
+            return None
+        plain = self._blocks[index].plain
+        if self._render_block is not None:
+            counted = self._count(plain, self.width)
+            extra = self._extra[index] if self._extra is not None else 0
+            return None if counted is None else max(1, counted) + extra
+        indent = self.indents[index]
+        if 0 < indent < self.width // 2 and cell_len(plain) > self.width:
+            counted = self._count(plain[indent:], self.width - indent)
+        else:
+            counted = self._count(plain, self.width)
+        return None if counted is None else max(1, counted)
 
     # -- positions ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ tens of milliseconds per key; it also dropped the last wrapped line of some rows
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Protocol
 
 from rich.segment import Segment
@@ -139,19 +140,26 @@ class RowPane(LinePane, can_focus=True):
 
     def make_lines(self, width: int) -> ReaderLines:
         self._drawn_in = self._styles_in_use()
-        prompts = [row.prompt for row in self.rows]
+        return self._row_lines(self.rows, width, self._render_row)
+
+    def _row_lines(self, rows: list[Row], width: int,
+                   render_row: Callable[[int, int], list[Strip]]) -> ReaderLines:
+        prompts = [row.prompt for row in rows]
         return ReaderLines(prompts, [0] * len(prompts), width, prompts.__getitem__,
-                           self.render_text, wrap_short=False, render_block=self._render_row,
-                           extra=[int(row.divider) for row in self.rows])
+                           self.render_text, wrap_short=False, render_block=render_row,
+                           extra=[int(row.divider) for row in rows], count=self.count_lines)
 
     def _render_row(self, index: int, width: int) -> list[Strip]:
-        styles = self._drawn_in or self._styles_in_use()
-        row = self.rows[index]
+        return self._row_strips(self.rows[index], index, self.highlighted, self._hover,
+                                self._drawn_in or self._styles_in_use(), width)
+
+    def _row_strips(self, row: Row, index: int, highlighted: int | None, hover: int | None,
+                    styles: tuple[VisualStyle, ...], width: int) -> list[Strip]:
         if row.disabled:
             style = styles[1]
-        elif index == self.highlighted:
+        elif index == highlighted:
             style = styles[2]
-        elif index == self._hover:
+        elif index == hover:
             style = styles[3]
         else:
             style = styles[0]
@@ -161,6 +169,17 @@ class RowPane(LinePane, can_focus=True):
         if row.divider:
             strips.append(Strip([Segment("─" * width, styles[4].rich_style)], width))
         return strips
+
+    def draw_rows_ahead(self, rows: list[Row]) -> None:
+        """``draw_ahead`` for rows this pane may show next (highlighted as they would be
+        then: on the first openable row)."""
+        highlighted = next((i for i, row in enumerate(rows) if not row.disabled), None)
+        styles = self._styles_in_use()
+
+        def render_row(index: int, width: int) -> list[Strip]:
+            return self._row_strips(rows[index], index, highlighted, None, styles, width)
+
+        self.draw_ahead(lambda width: self._row_lines(rows, width, render_row))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Focus and theme change the rows' colours: draw them again in the new ones.

@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
-from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
-from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.app.actions import bindings_for
+from tui.app.timeline_lines import Look, TimelineLines
 
 if TYPE_CHECKING:
     from tui.library import Library
@@ -57,7 +54,7 @@ def short_headline(headline: str, width: int = HEADLINE_WIDTH) -> str:
     return headline if len(headline) <= width else headline[: width - 1].rstrip() + "…"
 
 
-class Timeline(Tree[TimelineItem]):
+class Timeline(TimelineLines[TimelineItem]):
     """The archive's dates as a tree; the app opens what the user selects."""
 
     BINDINGS = bindings_for("timeline")
@@ -68,40 +65,16 @@ class Timeline(Tree[TimelineItem]):
         self.guide_depth = 2
         self.library: Library | None = None
         self._revealed: list[TreeNode[TimelineItem]] = []  # nodes only a reveal opened
-        self._pass_style: Style | None = None
 
     def load(self, library: Library, years: list[tuple[int, int]]) -> None:
         """Show the archive's ``years`` (read off the UI thread), nothing below them yet."""
         self.library = library
         self.clear()
         self._revealed = []
-        for year, count in years:
-            self.root.add(_count(str(year), count), TimelineItem("year", year=year, count=count))
-
-    # -- drawing --------------------------------------------------------------------
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._pass_style = None
-        self._pass_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass_style = None
-
-    @property
-    def rich_style(self) -> Style:
-        """The pane's style, worked out once per drawing of its lines: the tree asks for
-        it on every line, and each time walked every ancestor's styles (half the time
-        of drawing the pane after a year or a day opened)."""
-        if self._pass_style is not None:
-            return self._pass_style
-        return super().rich_style
-
-    def get_label_width(self, node: TreeNode[TimelineItem]) -> int:
-        """The label's width without drawing it (the tree measures every open row
-        whenever a node opens or closes)."""
-        icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
-        return node.label.cell_len + (cell_len(icon) if node.allow_expand else 0)
+        with self.adding_to(self.root):
+            for year, count in years:
+                self.root.add(_count(str(year), count),
+                              TimelineItem("year", year=year, count=count))
 
     # -- lazy filling ---------------------------------------------------------------
 
@@ -110,7 +83,11 @@ class Timeline(Tree[TimelineItem]):
         if item is None or item.loaded or self.library is None:
             return
         item.loaded = True
-        lib = self.library
+        with self.adding_to(node):
+            self._add_children(node, item, self.library)
+
+    def _add_children(self, node: TreeNode[TimelineItem], item: TimelineItem,
+                      lib: Library) -> None:
         if item.level == "year":
             for month, count in lib.months(item.year):
                 node.add(
@@ -193,6 +170,23 @@ class Timeline(Tree[TimelineItem]):
             self._cursor_to(target)
         else:
             self.call_after_refresh(self._cursor_to, target)
+
+    def day_looks(self, day: date) -> list[Look]:
+        """The lines a reveal of ``day`` shows, as they will look then (its year and
+        month open, the years a reveal opened closed, the cursor on the day), for
+        ``draw_ahead``. Fills the year and month from the library if they were not."""
+        year = self._child(self.root, level="year", year=day.year)
+        month = year and self._child(year, level="month", month=day.month)
+        node = month and self._child(month, level="day", day=day)
+        if not (year and month and node):
+            return []
+        # Textual's Tree counts every top-level line (under the hidden root) as a last one.
+        looks = [Look([y], True, y is year or (y.is_expanded and y not in self._revealed))
+                 for y in self.root.children]
+        looks += [Look([year, m], m.is_last, m is month) for m in year.children]
+        looks += [Look([year, month, d], d.is_last, False, cursor=d is node)
+                  for d in month.children]
+        return looks
 
     def _cursor_to(self, node: TreeNode[TimelineItem]) -> None:
         self.move_cursor(node)
