@@ -51,10 +51,13 @@ def test_json_holds_every_figure(bench_run: tuple[dict, str, Path]) -> None:
     assert result["build"]["counts"]["skipped"] == 0
     assert result["build"]["seconds"] > 0 and result["build"]["peak_rss_mb"] > 0
     assert result["index_bytes"] > 0 and result["fts5"]["bytes"] > 0
-    for tool in ("chronicle", "fts5", "grep"):
+    for tool in ("chronicle", "chronicle_facets", "fts5", "grep"):
         summary = result["queries"][tool]
         assert 0 < summary["p50"] <= summary["p95"] <= summary["max"]
         assert summary["runs"] == len(fixed_queries())
+    # the search's second step (facets) is timed on its own, for every query
+    assert all(row["facets_ms"] > 0 and row["first_facets_ms"] > 0
+               for row in result["per_query"])
     assert result["queries"]["peak_rss_mb"] > 0
     assert result["incremental"]["one_seconds"] > 0
     assert result["incremental"]["one_warm_seconds"] > 0
@@ -91,6 +94,9 @@ def test_markdown_report(bench_run: tuple[dict, str, Path]) -> None:
     _, text, _ = bench_run
     assert text.startswith("# Benchmarks")
     assert "| search p50 |" in text and "SQLite FTS5" in text
+    # the first step is the search latency, and the second is reported beside it
+    assert "| search, second step (facets, remaining snippets) p50 / p95 / max |" in text
+    assert "its facets step" in text and "first_screen=" in text
     assert "### 200 events" in text
     assert "cores" in text and "Python" in text
     assert "| met |" in text or "| missed by " in text

@@ -218,6 +218,41 @@ def test_search_json_shape(indexed: list[str], capsys: pytest.CaptureFixture[str
     assert isinstance(result["snippet"], str) and isinstance(result["topics"], list)
 
 
+def test_search_prints_every_rows_snippet_past_the_first_screen(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command prints a search whole (both steps): its rows after the app's first
+    screen have their snippets and topics too."""
+    from tui.bench.generator import generate_archive
+    from tui.cli import results_json
+    from tui.library import Library
+    from tui.search import FIRST_SCREEN
+
+    generate_archive(tmp_path / "archive", 80, seed=3)
+    where = ["--archive", str(tmp_path / "archive"), "--index", str(tmp_path / "index")]
+    assert main(["index", *where]) == 0
+    capsys.readouterr()
+    limit = FIRST_SCREEN + 20
+    assert main(["search", *where, "--json", "--limit", str(limit), "people"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert main(["search", *where, "--limit", str(limit), "people"]) == 0
+    plain = capsys.readouterr().out
+    library = Library.open(tmp_path / "index")
+    try:
+        library.time_limit = 2.0  # the command's own limit
+        whole = results_json(library.search("people", limit=limit))
+    finally:
+        library.close()
+    assert len(printed["results"]) == limit
+    for key in ("elapsed_ms",):
+        printed.pop(key), whole.pop(key)
+    assert printed == whole
+    later = printed["results"][FIRST_SCREEN:]
+    assert sum(bool(row["snippet"]) for row in later) > 10
+    assert sum(bool(row["topics"]) for row in later) > 0
+    for row in later:
+        assert row["snippet"][:30] in " ".join(plain.split())
+
+
 def test_search_sort_by_date(indexed: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     for sort, reverse in (("date", False), ("oldest", False), ("newest", True)):
         assert main(["search", *indexed, "--json", "--sort", sort, "kind:event"]) == 0

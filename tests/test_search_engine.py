@@ -24,6 +24,7 @@ from whoosh.util.times import datetime_to_long
 
 import tui.date_order as date_order_module
 import tui.search as search_module
+import tui.search_tools as search_tools
 from tui.bench.generator import generate_archive
 from tui.index.builder import build_index
 from tui.index.documents import whoosh_fields
@@ -236,10 +237,10 @@ def test_snippet_words_are_analysed_as_the_index_does() -> None:
 def test_search_tools_are_made_once_per_searcher(big: Library) -> None:
     big.search("people")
     with big._searching() as searcher:
-        tools = search_module._tools(searcher)
+        tools = search_tools.tools(searcher)
     big.search("police", sort="newest")
     with big._searching() as searcher:
-        assert search_module._tools(searcher) is tools
+        assert search_tools.tools(searcher) is tools
         assert tools._date_keys is not None
 
 

@@ -21,6 +21,7 @@ import tui.posting_lists as posting_lists_module
 import tui.postings as postings_module
 import tui.ranking as ranking_module
 import tui.search as search_module
+import tui.search_tools as search_tools
 from tui.bench.generator import generate_archive
 from tui.date_order import has_date_range, newest_span, scoring_cost, with_date_spans
 from tui.index.builder import build_index
@@ -61,7 +62,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Library:
 
 def _rewritten(text: str, searcher) -> wq.Query:  # type: ignore[no-untyped-def]
     """The query as run_search hands it to the ranking (expansion, labels, date spans)."""
-    tools = search_module._tools(searcher)
+    tools = search_tools.tools(searcher)
     q = search_module.bound_expansion(search_module.parse_query(text, searcher), searcher, [])
     if has_label_query(q):
         q = with_labels(q, tools.labels(searcher))
@@ -94,7 +95,7 @@ def test_posting_lists_rank_as_whoosh_does(changed: Library, text: str) -> None:
         q = _rewritten(text, searcher)
         parts = postings_module.plan(q, searcher)
         assert parts is not None, text
-        weighting = search_module._tools(searcher).weighting
+        weighting = search_tools.tools(searcher).weighting
         for need in (1, 7, 200, 100_000):
             got, count, cut_short = postings_module.best_scored(
                 searcher, parts, need, time.perf_counter() + 60, weighting)
@@ -112,9 +113,8 @@ def test_a_newest_span_ranks_as_whoosh_does_within_it(
     """Also with every wanted document sought (ratio 0) or every stretch read (huge)."""
     if ratio is not None:
         monkeypatch.setattr(posting_lists_module, "SEEK_RATIO", ratio)
-        monkeypatch.setattr(postings_module, "SEEK_RATIO", ratio)
     with changed._searching() as searcher:
-        tools = search_module._tools(searcher)
+        tools = search_tools.tools(searcher)
         q = _rewritten(text, searcher)
         span, _ = newest_span(10**9, lambda: tools.date_keys(searcher), 10**9 // 3)
         got, count, _ = postings_module.best_scored(
@@ -157,7 +157,7 @@ def test_library_search_takes_the_posting_lists_and_agrees(changed: Library,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_module, "SCORE_BUDGET", None)
     fast = changed.search("police OR election", limit=30)
-    monkeypatch.setattr(search_module, "plan", lambda q, searcher: None)
+    monkeypatch.setattr(search_module, "plan", lambda q, searcher, counts=None: None)
     slow = changed.search("police OR election", limit=30)
     assert fast.total == slow.total and fast.total_exact and slow.total_exact
     assert [h.score for h in fast.hits] == pytest.approx([h.score for h in slow.hits], rel=1e-12)
@@ -172,7 +172,7 @@ def test_a_search_past_its_deadline_keeps_what_it_read(changed: Library,
     with changed._searching() as searcher:
         q = _rewritten("police OR people", searcher)
         parts = postings_module.plan(q, searcher)
-        weighting = search_module._tools(searcher).weighting
+        weighting = search_tools.tools(searcher).weighting
         got, count, cut_short = postings_module.best_scored(searcher, parts, 10**6,
                                                             time.perf_counter() - 1, weighting)
         assert cut_short and 0 < count == len(got)
@@ -205,7 +205,7 @@ def test_a_weightless_filter_keeps_scores_and_narrows(changed: Library) -> None:
     with changed._searching() as searcher:
         q = wq.And([_rewritten("people OR police", searcher), wq.Term("kind", "event", boost=0.0)])
         parts = postings_module.plan(q, searcher)
-        weighting = search_module._tools(searcher).weighting
+        weighting = search_tools.tools(searcher).weighting
         got, count, _ = postings_module.best_scored(searcher, parts, 100,
                                                     time.perf_counter() + 60, weighting)
         want, want_count = _whoosh(searcher, q, 100)
@@ -239,7 +239,7 @@ def test_running_texts_are_the_catalogs_texts(changed: Library) -> None:
 def test_prepare_search_reads_what_the_first_search_needs(changed: Library) -> None:
     changed.prepare_search()
     with changed._searching() as searcher:
-        tools = search_module._tools(searcher)
+        tools = search_tools.tools(searcher)
         assert tools._date_keys is not None and tools._date_keys._sorted is not None
         assert tools._labels is not None
         lengths = tools.weighting.lengths
@@ -249,7 +249,7 @@ def test_prepare_search_reads_what_the_first_search_needs(changed: Library) -> N
     before = changed.search("people", limit=5)
     changed.prepare_search()  # again: the same tools, the same answers
     with changed._searching() as searcher:
-        assert search_module._tools(searcher) is tools
+        assert search_tools.tools(searcher) is tools
     after = changed.search("people", limit=5)
     assert [h.id for h in after.hits] == [h.id for h in before.hits]
     assert after.total == before.total > 0

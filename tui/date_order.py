@@ -26,7 +26,7 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from tui.posting_lists import SEEK_RATIO
+from tui.posting_lists import SEEK_RATIO, smallest
 
 # The raw value of the date column for a document without a date (its default).
 _UNDATED = 2**64 - 1
@@ -102,6 +102,14 @@ class DateKeys:
         start, end = bisect_left(sorted_keys, low), bisect_right(sorted_keys, high)
         return array("I", sorted(order[start:end]))
 
+    def sort_keys(self, docnums: Sequence[int], newest: bool) -> list[int]:
+        """:meth:`sort_key` of each of ``docnums``, in one loop."""
+        keys, size = self.keys, len(self.keys)
+        values = [keys[d] if d < size else _UNDATED for d in docnums]
+        if newest:
+            values = [_UNDATED - v if v != _UNDATED else _UNDATED + 1 for v in values]
+        return [(v << 32) | d for v, d in zip(values, docnums, strict=True)]
+
     def sort_key(self, docnum: int, newest: bool) -> int:
         """Smaller first: dated before undated, then by date (latest first if
         ``newest``), then by document number, packed in one integer."""
@@ -120,7 +128,7 @@ class Finder(Protocol):
 
 
 def in_date_order(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, newest: bool,
-                  deadline: float, finder: Finder | None = None,
+                  deadline: float, finder: Finder | None = None, reader: object = None,
                   ) -> tuple[list[int], int, bool, bool]:
     """The first ``limit`` matching document numbers in date order, the number of
     matches, whether that number is exact, and whether the deadline stopped early.
@@ -129,9 +137,10 @@ def in_date_order(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, n
     walked in date order instead, a stretch of dates at a time, until ``limit`` are
     found: ``government`` newest first then looks at a few hundred documents, not at
     the seventy thousand that hold the word. ``finder`` (``tui.postings.Matches``)
-    reads the matches from the posting lists instead of through Whoosh's matchers.
+    reads the matches from the posting lists instead of through Whoosh's matchers;
+    ``reader`` is the one to estimate the matches with (the searcher's by default).
     """
-    estimate = q.estimate_size(searcher.reader())
+    estimate = q.estimate_size(searcher.reader() if reader is None else reader)
     if estimate <= ENUMERATE_BELOW or not len(keys.keys):
         if finder is not None:
             return _all_found(finder, keys, limit, newest)
@@ -142,8 +151,7 @@ def in_date_order(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, n
 def _all_found(finder: Finder, keys: DateKeys, limit: int,
                newest: bool) -> tuple[list[int], int, bool, bool]:
     found = finder()
-    sort_key = keys.sort_key
-    first = heapq.nsmallest(limit, (sort_key(docnum, newest) for docnum in found))
+    first = smallest(limit, keys.sort_keys(found, newest))
     return [item & 0xFFFFFFFF for item in first], len(found), not finder.cut_short, finder.cut_short
 
 
@@ -248,9 +256,8 @@ def _walked(searcher: Searcher, q: wq.Query, keys: DateKeys, limit: int, newest:
         if cut_short or time.perf_counter() > deadline:
             cut_short = cut_short or (at < len(sequence) and len(found) < limit)
             break
-    sort_key = keys.sort_key
-    found.sort(key=lambda docnum: sort_key(docnum, newest))
-    return found[:limit], max(estimate, len(found)), False, cut_short
+    first = [item & 0xFFFFFFFF for item in smallest(limit, keys.sort_keys(found, newest))]
+    return first, max(estimate, len(found)), False, cut_short
 
 
 class DateSpan(wq.Query):

@@ -28,24 +28,33 @@ class WideOr(wq.Or):
 
 
 class Labels:
-    """One keyword field's distinct labels, each with its analysed words."""
+    """One keyword field's distinct labels, each with its analysed words, and for each
+    word the labels that have it (looking through every label took a tenth of a
+    millisecond a query)."""
 
     def __init__(self, searcher: Searcher, text_field: str, keyword_field: str) -> None:
         analyzer = searcher.schema[text_field].analyzer
         self.keyword_field = keyword_field
         self.words: list[tuple[str, tuple[str, ...]]] = []
+        self.having: dict[str, list[int]] = {}
         for label in searcher.reader().lexicon(keyword_field):
             text = label.decode("utf-8") if isinstance(label, bytes) else str(label)
-            self.words.append((text, tuple(t.text for t in analyzer(text))))
+            words = tuple(t.text for t in analyzer(text))
+            for word in dict.fromkeys(words):
+                self.having.setdefault(word, []).append(len(self.words))
+            self.words.append((text, words))
 
     def holding(self, words: tuple[str, ...]) -> list[str]:
-        """The labels whose words contain ``words`` as a run."""
+        """The labels whose words contain ``words`` as a run (in the field's order)."""
         size = len(words)
+        if not size:  # an empty run is in every label
+            return [label for label, _ in self.words]
+        candidates = min((self.having.get(word, []) for word in words), key=len)
         found = []
-        for label, have in self.words:
+        for number in candidates:
+            label, have = self.words[number]
             if size == 1:
-                if words[0] in have:
-                    found.append(label)
+                found.append(label)
                 continue
             for start in range(len(have) - size + 1):
                 if have[start:start + size] == words:

@@ -24,13 +24,11 @@ from whoosh.searching import Searcher
 from tui.freshness import archive_changed
 from tui.index.catalog import Catalog, story_key, topic_key
 from tui.index.store import IndexDamaged, IndexMissing, current_generation, pointer_state
+from tui.library_search import LibrarySearch
 from tui.links import date_from_id, normalize_target
 from tui.model import Article, DayPage, Event, document_from_dict
 from tui.neighbours import neighbours_in_stages, neighbours_of
 from tui.open_index import OpenIndex
-from tui.search import FACET_SAMPLE, TIME_LIMIT, SearchResults, Vocabulary, run_search
-from tui.search import prepare as prepare_searcher
-from tui.search_sources import hit_topics, running_texts
 from tui.summaries import (
     SUMMARY_COLUMNS,
     ArticleSummary,
@@ -51,44 +49,18 @@ __all__ = [
 MORE_LIKE_THIS = 8
 
 
-class Library:
-    """One built index, read by any number of threads."""
+class Library(LibrarySearch):
+    """One built index, read by any number of threads (its searches: ``tui.library_search``)."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
-        self._time_limit = TIME_LIMIT
         self._states: list[OpenIndex] = []
         self._lock = threading.Lock()
         self._search_lock = threading.Lock()
         self._shared: tuple[Path, Searcher] | None = None
         self._event_docs: tuple[Searcher, BitSet] | None = None
-        self._vocabulary_lock = threading.Lock()
-        self._words: tuple[str, Vocabulary] | None = None
-
-    @property
-    def time_limit(self) -> float:
-        """Seconds a search may collect for: this thread's own limit inside
-        ``searches_limited``, else the library's."""
-        limit = getattr(self._local, "time_limit", None)
-        return self._time_limit if limit is None else limit
-
-    @time_limit.setter
-    def time_limit(self, seconds: float) -> None:
-        self._time_limit = seconds
-
-    @contextmanager
-    def searches_limited(self, seconds: float) -> Iterator[None]:
-        """Searches this thread makes inside the block are quick ones (search as you
-        type: the app runs the complete search when typing pauses): they stop
-        collecting after ``seconds`` and count the topics of the hits they list only
-        for the facets, not those of the best ``FACET_SAMPLE`` matches."""
-        before = getattr(self._local, "time_limit", None)
-        self._local.time_limit = seconds
-        try:
-            yield
-        finally:
-            self._local.time_limit = before
+        self._init_search()
 
     @classmethod
     def open(cls, index_dir: Path) -> Library:
@@ -399,39 +371,7 @@ class Library:
             self._event_docs = cached = (searcher, docs)
         return cached[1]
 
-    # search and freshness --------------------------------------------------------
-
-    def search(self, query: str, limit: int = 50, sort: str = "relevance",
-               kind: str | None = None) -> SearchResults:
-        quick = getattr(self._local, "time_limit", None) is not None
-        with self._searching() as searcher:
-            return run_search(searcher, self._texts, self._topics, query, limit=limit,
-                              sort=sort, kind=kind, time_limit=self.time_limit,
-                              vocabulary=self._vocabulary,
-                              facet_sample=limit if quick else FACET_SAMPLE)
-
-    def prepare_search(self) -> None:
-        """Read now what the first search would otherwise read (date keys, field
-        lengths, stories and topics, the did-you-mean words): for a background worker
-        after the first paint. Safe to call again; searches wait while it runs."""
-        with self._searching() as searcher:
-            prepare_searcher(searcher)
-        self._vocabulary()
-
-    def _vocabulary(self) -> Vocabulary:
-        """The catalog's words, read at the first "did you mean" and after each update;
-        one copy for every thread (it is only read once built)."""
-        stamp = self.catalog.meta().get("built_at", "")
-        with self._vocabulary_lock:
-            if self._words is None or self._words[0] != stamp:
-                self._words = (stamp, Vocabulary(self.catalog.vocabulary()))
-            return self._words[1]
-
-    def _texts(self, ids: list[str]) -> dict[str, str]:
-        return running_texts(self._db, ids)
-
-    def _topics(self, ids: list[str]) -> dict[str, list[str]]:
-        return hit_topics(self._db, ids)
+    # freshness ----------------------------------------------------------------
 
     def is_stale(self, archive_dir: Path) -> bool:
         """Whether the archive's files differ (added, removed, touched) from the index's."""

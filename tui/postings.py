@@ -7,7 +7,8 @@ weightless filters, each word's postings are read here once per segment in one t
 loop (:mod:`tui.posting_lists`), scored from the length bytes with Whoosh's own BM25F
 arithmetic (:mod:`tui.ranking`) and combined with dict and set operations. Words of an
 AND after the rarest are only looked up among the documents still in the running; a
-phrase is such an AND whose candidates then have the words' positions read.
+phrase is such an AND whose candidates then have the words' positions read (words and
+phrases: :mod:`tui.query_words`).
 
 Scores, totals and the order of hits (score, then lower document number) are
 Whoosh's; a sum of several words may differ from Whoosh's in the last bit, as Whoosh's
@@ -17,7 +18,6 @@ of other fields, a NOT on its own) is left to Whoosh: :func:`plan` returns None.
 
 from __future__ import annotations
 
-import heapq
 import time
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -27,159 +27,15 @@ from whoosh.searching import Searcher
 
 from tui.date_order import DateSpan
 from tui.posting_lists import (
-    EVERYTHING,
     NO_HORIZON,
-    SEEK_RATIO,
     Segment,
+    TermCounts,
     Within,
-    raw_matcher,
-    read_postings,
-    seek_each,
+    largest,
     segments,
 )
+from tui.query_words import Phrase, Word
 from tui.ranking import ArrayBM25F
-
-
-class _Word:
-    """One term of one field; a zero boost makes it a filter (Whoosh scores it 0)."""
-
-    def __init__(self, searcher: Searcher, fieldname: str, text: bytes, boost: float) -> None:
-        self.fieldname = fieldname
-        self.text = text
-        self.boost = boost
-        self.scorable = bool(searcher.schema[fieldname].scorable)
-        self.idf = searcher.idf(fieldname, text) if self.scorable else 0.0
-
-    def size(self, segment: Segment) -> int:
-        return segment.reader.doc_frequency(self.fieldname, self.text)
-
-    def _postings(self, segment: Segment, within: Within | None,
-                  ) -> tuple[list[int], list[float], frozenset[int] | None]:
-        """The postings read (ids, weights), and the documents they must still be
-        narrowed to (None: all of them count)."""
-        ids: list[int] = []
-        tfs: list[float] = []
-        reader = segment.reader
-        if (self.fieldname, self.text) not in reader:
-            return ids, tfs, None
-        m = raw_matcher(reader.postings(self.fieldname, self.text))
-        if within is None:
-            read_postings(m, EVERYTHING, segment, ids, tfs)
-            return ids, tfs, None
-        if within.seek(self.size(segment), reader.doc_count_all()):
-            seek_each(m, within.docs, segment, ids, tfs)
-            return ids, tfs, None
-        read_postings(m, within.stretches(), segment, ids, tfs)
-        return ids, tfs, None if within.whole else within.members
-
-    def docs(self, segment: Segment, within: Within | None) -> set[int]:
-        ids, _, members = self._postings(segment, within)
-        return set(ids) if members is None else members.intersection(ids)
-
-    def scores(self, segment: Segment, within: Within | None) -> dict[int, float]:
-        ids, tfs, members = self._postings(segment, within)
-        found = self.scored(segment, ids, tfs)
-        if members is not None:
-            found = {d: score for d, score in found.items() if d in members}
-        return found
-
-    def scored(self, segment: Segment, ids: Sequence[int], tfs: Sequence[float],
-               ) -> dict[int, float]:
-        """Whoosh's score of each posting (BM25F; the weight itself for a field that is
-        not scorable), times the word's boost."""
-        boost = self.boost
-        if not self.scorable:  # Whoosh's WeightScorer
-            if boost == 1.0:
-                return dict(zip(ids, tfs, strict=True))
-            return {d: tf * boost for d, tf in zip(ids, tfs, strict=True)}
-        weighting = segment.weighting
-        lengths = weighting.lengths.of(segment.leaf, self.fieldname)
-        norms = weighting.norms(segment.leaf, self.fieldname)
-        idf, k1_plus = self.idf, weighting.K1 + 1
-        if boost == 1.0:
-            return {d: idf * ((tf * k1_plus) / (tf + norms[lengths[d]]))
-                    for d, tf in zip(ids, tfs, strict=True)}
-        return {d: (idf * ((tf * k1_plus) / (tf + norms[lengths[d]]))) * boost
-                for d, tf in zip(ids, tfs, strict=True)}
-
-    def positions(self, segment: Segment, docs: Sequence[int],
-                  ) -> dict[int, tuple[float, list[int]]]:
-        """The weight and word positions of the word in each of ``docs`` that has it."""
-        reader = segment.reader
-        found: dict[int, tuple[float, list[int]]] = {}
-        if (self.fieldname, self.text) not in reader:
-            return found
-        m = raw_matcher(reader.postings(self.fieldname, self.text))
-        is_active, ident, weight, value_as = m.is_active, m.id, m.weight, m.value_as
-        horizon = segment.horizon
-        for doc in docs:
-            if doc > horizon or not is_active():
-                break
-            if ident() < doc:
-                m.skip_to(doc)
-                if not is_active():
-                    break
-            if ident() == doc:
-                found[doc] = (weight(), value_as("positions"))
-        return found
-
-
-class _Phrase:
-    """Words one after the other (Whoosh's phrase with slop 1): the documents holding
-    every word are found as for an AND, then each word's positions are read for those
-    alone. Scored as Whoosh scores a phrase: the words' scores added (a binary tree)."""
-
-    def __init__(self, words: list[_Word], boost: float) -> None:
-        self.words = words
-        self.boost = boost
-
-    def size(self, segment: Segment) -> int:
-        return min(word.size(segment) for word in self.words)
-
-    def scores(self, segment: Segment, within: Within | None) -> dict[int, float]:
-        rarest = min(self.words, key=lambda word: word.size(segment))
-        known: dict[int, tuple[float, list[int]]] | None = None
-        if within is not None and len(within) * SEEK_RATIO < rarest.size(segment):
-            # few enough documents: the rarest word's positions are read straight away
-            known = rarest.positions(segment, within.docs)
-            candidates = list(known)
-        else:
-            candidates = sorted(rarest.docs(segment, within))
-        read: list[dict[int, tuple[float, list[int]]]] = []
-        for word in self.words:
-            if not candidates:
-                return {}
-            found = known if word is rarest and known is not None else word.positions(
-                segment, candidates)
-            read.append(found)
-            candidates = [d for d in candidates if d in found]
-        matched = []
-        for doc in candidates:
-            starts = set(read[0][doc][1])
-            for offset, found in enumerate(read[1:], 1):
-                following = set(found[doc][1])
-                starts = {p for p in starts if p + offset in following}
-                if not starts:
-                    break
-            else:
-                matched.append(doc)
-        parts = [word.scored(segment, matched, [found[d][0] for d in matched])
-                 for word, found in zip(self.words, read, strict=True)]
-        scores = {d: _tree_sum([part[d] for part in parts]) for d in matched}
-        if self.boost != 1.0:
-            scores = {d: score * self.boost for d, score in scores.items()}
-        return scores
-
-    def docs(self, segment: Segment, within: Within | None) -> set[int]:
-        return set(self.scores(segment, within))
-
-
-def _tree_sum(values: list[float]) -> float:
-    """A sum added up as Whoosh's binary tree of matchers adds it (first half, second half)."""
-    if len(values) == 1:
-        return values[0]
-    half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])
 
 
 class _Span:
@@ -282,9 +138,13 @@ class _Any:
         return found
 
 
-def plan(q: wq.Query, searcher: Searcher) -> object | None:
-    """The query as parts this module can score, or None when Whoosh must."""
+def plan(q: wq.Query, searcher: Searcher, counts: TermCounts | None = None) -> object | None:
+    """The query as parts this module can score, or None when Whoosh must; ``counts``
+    are the search's (its words' document frequencies, looked up once)."""
     from tui.labels import WideOr
+
+    if counts is None:
+        counts = TermCounts(searcher.reader())
 
     if type(q) is wq.Term:
         if q.fieldname not in searcher.schema:
@@ -294,7 +154,7 @@ def plan(q: wq.Query, searcher: Searcher) -> object | None:
             text = field.to_bytes(q.text)
         except ValueError:
             return _Any([], 1.0, wide=False)  # Whoosh's NullMatcher
-        return _Word(searcher, q.fieldname, text, q.boost)
+        return Word(searcher, q.fieldname, text, q.boost, counts)
     if isinstance(q, DateSpan):
         return _Span(q)
     if type(q) is wq.Phrase and q.slop == 1 and q.words and q.fieldname in searcher.schema:
@@ -302,24 +162,25 @@ def plan(q: wq.Query, searcher: Searcher) -> object | None:
         if not field.format or not field.format.supports("positions"):
             return None
         try:
-            words = [_Word(searcher, q.fieldname, field.to_bytes(w), 1.0) for w in q.words]
+            words = [Word(searcher, q.fieldname, field.to_bytes(w), 1.0, counts)
+                     for w in q.words]
         except ValueError:
             return _Any([], 1.0, wide=False)
-        return _Phrase(words, q.boost)
+        return Phrase(words, q.boost)
     if q is wq.NullQuery:
         return _Any([], 1.0, wide=False)
     if type(q) is wq.And:
         positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
-        parts = [plan(c, searcher) for c in positive]
-        negated = [plan(c, searcher) for c in negative]
+        parts = [plan(c, searcher, counts) for c in positive]
+        negated = [plan(c, searcher, counts) for c in negative]
         if not parts or any(p is None for p in parts + negated):
             return None
         if len(parts) == 1 and not negated and q.boost == 1.0:
             return parts[0]
         return _All(parts, negated, q.boost)
     if isinstance(q, wq.Or) and type(q) in (wq.Or, WideOr) and not q.scale and not q.minmatch:
-        parts = [plan(c, searcher) for c in q.subqueries]
+        parts = [plan(c, searcher, counts) for c in q.subqueries]
         if any(p is None for p in parts) or any(isinstance(c, wq.Not) for c in q.subqueries):
             return None
         if len(parts) == 1 and q.boost == 1.0:
@@ -355,15 +216,28 @@ def best_scored(searcher: Searcher, parts: object, need: int, deadline: float,
         matched += len(scores)
         offset = segment.offset
         if len(scores) > need:
-            floor = heapq.nlargest(need, scores.values())[-1]
-            scores = {d: s for d, s in scores.items() if s >= floor}
+            scores = _segment_best(scores, need)
         best.extend((score, -(d + offset)) for d, score in scores.items())
         if len(best) > 4 * need:
-            best = heapq.nlargest(need, best)
+            best = largest(need, best)
         if cut_short:
             break
-    best = heapq.nlargest(need, best)
+    best = largest(need, best)
     return [(-negated, score) for score, negated in best], matched, cut_short
+
+
+def _segment_best(scores: dict[int, float], need: int) -> dict[int, float]:
+    """The ``need`` best of one segment's scores (ties: lower document number first).
+    Whoever is not among them cannot be among the best of all segments. Many matches
+    often share the lowest score kept (a story's or topic's documents, a date range):
+    of those only as many of the first as are still needed are kept, not all."""
+    floor = largest(need, list(scores.values()))[-1]
+    above = {d: s for d, s in scores.items() if s > floor}
+    tied = [d for d, s in scores.items() if s == floor]
+    if len(above) + len(tied) > need:
+        tied = sorted(tied)[:need - len(above)]
+    above.update(dict.fromkeys(tied, floor))
+    return above
 
 
 class Matches:

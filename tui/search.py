@@ -7,38 +7,42 @@ expand to at most :data:`MAX_EXPANSION` of their most frequent words (and at mos
 (partial results, ``cut_short``), snippets come back as ``(text, is_match)`` segments
 (:mod:`tui.snippets`), and "did you mean" draws on the unstemmed words.
 
+A search has two steps. The first (:func:`run_search`) ranks, counts and lists the
+hits, with snippets for the first screen of them (:data:`FIRST_SCREEN`) and any
+suggestion: what a person reads first. The second (:func:`tui.facets.complete`) counts
+the topics of the best matches (the facets) and cuts the remaining hits' snippets;
+``SearchResults.second_step`` holds what it needs and is None once it is done.
+
 For speed: a plain word is one term of one field (the schema's combined default
 field); the parser, the snippet cutter, the date keys and the field lengths
-(:mod:`tui.ranking`) are made once per searcher (:func:`prepare` does it ahead);
-``story:`` and ``topic:`` words become the whole stories and topics that hold them
+(:mod:`tui.ranking`) are made once per searcher (:mod:`tui.search_tools`); ``story:``
+and ``topic:`` words become the whole stories and topics that hold them
 (:mod:`tui.labels`); words, phrases, AND/OR/NOT and date spans are read and scored
 straight from the posting lists (:mod:`tui.postings`), anything else by Whoosh's
 collector; a date sort enumerates matches without scoring them, or walks a common
 word's matches in date order until it has its hits, and a ``date:`` range is looked up
 in sorted date keys (:mod:`tui.date_order`). A relevance search that would read more
 than :data:`SCORE_BUDGET` postings is ranked among its newest matches (with a note);
-a walked date sort gives an estimated total (``total_exact`` False, with a note). Only
-the shown hits are highlighted and only their stored fields read.
+a walked date sort gives an estimated total (``total_exact`` False, with a note). What
+the listed hits show is read from the catalog by id (their stored fields only for day
+pages).
 """
 
 from __future__ import annotations
 
 import heapq
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
-from whoosh.qparser import FieldAliasPlugin, QueryParser
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from tui.date_order import (
     WALK_DENSITY,
-    DateKeys,
     best_among,
     has_date_range,
     in_date_order,
@@ -46,17 +50,19 @@ from tui.date_order import (
     scoring_cost,
     with_date_spans,
 )
-from tui.index.schema import DEFAULT_FIELD, FIELD_ALIASES
-from tui.labels import LABEL_FIELDS, Labels, WideOr, has_label_query, with_labels
+from tui.index.schema import DEFAULT_FIELD
+from tui.labels import WideOr, has_label_query, with_labels
+from tui.posting_lists import TermCounts
 from tui.postings import Matches, best_scored, plan
 from tui.query_check import KINDS, QueryError, check_query
-from tui.ranking import ArrayBM25F
-from tui.snippets import Segments, Snippets, first_word_pattern, tidy_segments
+from tui.search_tools import parse_query, prepare, tools
+from tui.snippets import FirstWord, Segments, first_word_pattern, tidy_segments
 from tui.spelling import Vocabulary, suggest
 from tui.text import strip_controls
 
-__all__ = ["KINDS", "Hit", "QueryError", "SearchResults", "Segments", "Vocabulary", "check_query",
-           "prepare", "run_search", "tidy_segments"]
+__all__ = ["FIRST_SCREEN", "KINDS", "Hit", "QueryError", "SearchResults", "SecondStep",
+           "Segments", "Vocabulary", "check_query", "parse_query", "prepare", "run_search",
+           "tidy_segments"]
 
 SORTS = ("relevance", "newest", "oldest", "date")
 MAX_EXPANSION = 50
@@ -75,14 +81,23 @@ SUGGEST_BELOW = 3
 # longer than this.
 MAX_QUERY_CHARS = 1000
 FACET_SAMPLE = 200
+# Hits whose snippets the first step cuts: a first screen of results, which on a tall
+# terminal (60 lines, three lines or more a hit) is about twenty; the second step cuts
+# the rest. The app asks for as many as its list shows at once.
+FIRST_SCREEN = 20
 
-# id -> snippet source text, and id -> topics; the query layer reads them from the catalog.
+# id -> snippet source text, id -> topics, and id -> (kind, ISO date, title, story) of the
+# events and articles among the ids; the query layer reads them from the catalog.
 TextLookup = Callable[[list[str]], dict[str, str]]
 TopicLookup = Callable[[list[str]], dict[str, list[str]]]
+HitLookup = Callable[[list[str]], dict[str, tuple[str, str | None, str, str]]]
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """One listed match. ``topics`` and, after the first screen, ``snippet`` are empty
+    until the second step has run (``SearchResults.second_step`` is None)."""
+
     id: str
     kind: str
     date: date | None
@@ -91,6 +106,24 @@ class Hit:
     topics: tuple[str, ...]
     snippet: Segments
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SecondStep:
+    """What the second step of a search needs from its first: the searcher the
+    document numbers belong to, the matches after the listed hits whose topics the
+    facets count, how many hits have their snippets, the words the snippets mark, and
+    the request (to search again should the index change between the steps)."""
+
+    searcher: Searcher
+    sample: tuple[int, ...]
+    snipped: int
+    words: frozenset[str]
+    first_word: FirstWord | None
+    limit: int
+    kind: str | None
+    time_limit: float
+    facet_sample: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,90 +139,13 @@ class SearchResults:
     sort: str = "relevance"
     notes: tuple[str, ...] = field(default_factory=tuple)
     total_exact: bool = True
+    # None once complete; else the first step's results, the facets still to count
+    second_step: SecondStep | None = field(default=None, compare=False, repr=False)
 
-
-class _SearchTools:
-    """What every query on one searcher uses and no query changes: made once."""
-
-    def __init__(self, searcher: Searcher) -> None:
-        schema = searcher.schema
-        self.parser = QueryParser(DEFAULT_FIELD, schema)
-        aliases: dict[str, list[str]] = {}
-        for alias, name in FIELD_ALIASES.items():
-            if alias != name:
-                aliases.setdefault(name, []).append(alias)
-        self.parser.add_plugin(FieldAliasPlugin(aliases))
-        self.snippets = Snippets(schema[DEFAULT_FIELD].analyzer)
-        self.weighting = ArrayBM25F()
-        reader = searcher.reader()
-        self.ids = reader.column_reader("id") if reader.has_column("id") else None
-        self._date_keys: DateKeys | None = None
-        self._labels: dict[str, Labels] | None = None
-
-    def labels(self, searcher: Searcher) -> dict[str, Labels]:
-        """The distinct stories and topics, read at the first ``story:``/``topic:`` query
-        (none on an index written before the whole-label fields existed)."""
-        if self._labels is None:
-            schema = searcher.schema
-            self._labels = {text: Labels(searcher, text, keyword)
-                            for text, keyword in LABEL_FIELDS.items()
-                            if text in schema and keyword in schema}
-        return self._labels
-
-    def date_keys(self, searcher: Searcher) -> DateKeys:
-        if self._date_keys is None:
-            self._date_keys = DateKeys(searcher)
-        return self._date_keys
-
-    def doc_id(self, searcher: Searcher, docnum: int) -> str:
-        if self.ids is not None:
-            value = self.ids[docnum]
-            return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-        return searcher.stored_fields(docnum)["id"]
-
-
-_TOOLS: weakref.WeakKeyDictionary[Searcher, _SearchTools] = weakref.WeakKeyDictionary()
-
-
-def _tools(searcher: Searcher) -> _SearchTools:
-    tools = _TOOLS.get(searcher)
-    if tools is None:
-        tools = _TOOLS[searcher] = _SearchTools(searcher)
-    return tools
-
-
-# Fields whose lengths every relevance search of a plain word, topic or story uses.
-_SCORED_FIELDS = (DEFAULT_FIELD, "topics", "stories")
-
-
-def prepare(searcher: Searcher) -> None:
-    """Do now what the first search on ``searcher`` would otherwise pay for: the
-    parser, the date keys in date order (and which segments are numbered newest first),
-    the distinct stories and topics, the field lengths and the deleted documents (about
-    a second at 100,000 events). The app calls it in a background worker after its
-    first paint (``Library.prepare_search``)."""
-    tools = _tools(searcher)
-    keys = tools.date_keys(searcher)
-    keys.sorted()
-    for leaf, offset in searcher.leaf_searchers():
-        keys.dated_first(offset, leaf.doc_count_all())  # whether it is numbered newest first
-    tools.labels(searcher)
-    fields = [name for name in _SCORED_FIELDS if name in searcher.schema]
-    tools.weighting.lengths.read_all(searcher, fields)
-    for name in fields:
-        tools.weighting.norms(searcher, name)
-    for leaf, _ in searcher.leaf_searchers():
-        reader = leaf.reader()
-        if reader.has_deletions():
-            getattr(reader, "deleted_docs_set", None)
-
-
-def parse_query(text: str, searcher: Searcher) -> wq.Query:
-    check_query(text)
-    try:
-        return _tools(searcher).parser.parse(text)
-    except Exception as exc:  # noqa: BLE001 - any parser failure is the query's fault
-        raise QueryError(f"query {text!r} cannot be read: {exc}") from None
+    @property
+    def facets_pending(self) -> bool:
+        """Whether the facets (and the snippets after the first screen) are still to come."""
+        return self.second_step is not None
 
 
 class _Deadline(WrappingCollector):
@@ -257,21 +213,22 @@ def _ranked(searcher: Searcher, q: wq.Query, need: int, sort: str, deadline: flo
             notes: list[str]) -> tuple[list[tuple[int, float]], int, bool, bool]:
     """(docnum, score) of the best ``need`` matches in the asked order, the total, whether
     it is exact (not when the time limit cut the search short), and whether it was."""
-    weighting = _tools(searcher).weighting
-    parts = plan(q, searcher)
+    weighting = tools(searcher).weighting
+    counts = TermCounts(searcher.reader())
+    reader = counts.reader()
+    parts = plan(q, searcher, counts)
     if sort != "relevance":
-        keys = _tools(searcher).date_keys(searcher)
+        keys = tools(searcher).date_keys(searcher)
         finder = None if parts is None else Matches(searcher, parts, weighting, deadline)
-        docnums, total, exact, cut_short = in_date_order(searcher, q, keys, need,
-                                                         sort == "newest", deadline, finder)
+        docnums, total, exact, cut_short = in_date_order(
+            searcher, q, keys, need, sort == "newest", deadline, finder, reader)
         if not exact and not cut_short:
             notes.append(f"about {total:,} matches (estimated)")
         return [(d, 0.0) for d in docnums], total, exact, cut_short
     if SCORE_BUDGET:
-        reader = searcher.reader()
         estimate = q.estimate_size(reader)
         newest = newest_span(scoring_cost(q, reader),
-                             lambda: _tools(searcher).date_keys(searcher), SCORE_BUDGET)
+                             lambda: tools(searcher).date_keys(searcher), SCORE_BUDGET)
         if newest is not None:
             span, share = newest
             if parts is not None:
@@ -308,7 +265,7 @@ def _collected(searcher: Searcher, q: wq.Query, need: int,
     """Whoosh's top-N collector: the best ``need`` (docnum, score), how many matched,
     and whether the deadline stopped it."""
     collector = TopCollector(limit=need, usequality=False, replace=0)
-    weighting = _tools(searcher).weighting
+    weighting = tools(searcher).weighting
     cut_short = False
     try:
         searcher.search_with_collector(q, _Deadline(collector, deadline),
@@ -320,6 +277,29 @@ def _collected(searcher: Searcher, q: wq.Query, need: int,
     return ranked, collector.count(), cut_short
 
 
+def _listed(searcher: Searcher, docnums: list[int], fields: HitLookup | None) -> list[Hit]:
+    """The hits of ``docnums`` (no topics, snippets or scores yet): from ``fields`` by
+    their ids (the ``id`` column) where it knows them, else from their stored fields."""
+    found = tools(searcher)
+    ids = [found.doc_id(searcher, docnum) for docnum in docnums] if (
+        fields is not None and found.ids is not None) else None
+    known = fields(ids) if fields is not None and ids else {}
+    hits = []
+    for number, docnum in enumerate(docnums):
+        doc_id = ids[number] if ids else None
+        if doc_id in known:
+            kind, day, title, story = known[doc_id]
+            hits.append(Hit(doc_id, kind, date.fromisoformat(day) if day else None, title, story,
+                            (), (), 0.0))
+            continue
+        stored = searcher.stored_fields(docnum)
+        stamp = stored.get("date")
+        hits.append(Hit(stored["id"], stored["kind"],
+                        stamp.date() if isinstance(stamp, datetime) else None,
+                        stored.get("headline", ""), stored.get("story", ""), (), (), 0.0))
+    return hits
+
+
 def _day_of(key: int) -> str:
     """A date key (the date field's number) as an ISO day."""
     return long_to_datetime(key).date().isoformat()
@@ -328,7 +308,6 @@ def _day_of(key: int) -> str:
 def run_search(
     searcher: Searcher,
     texts: TextLookup,
-    topics: TopicLookup,
     text: str,
     limit: int = 50,
     sort: str = "relevance",
@@ -336,10 +315,15 @@ def run_search(
     time_limit: float = TIME_LIMIT,
     vocabulary: Callable[[], Vocabulary] | None = None,
     facet_sample: int = FACET_SAMPLE,
+    snippets: int = FIRST_SCREEN,
+    fields: HitLookup | None = None,
 ) -> SearchResults:
-    """Run one query; every problem comes back in ``error``, never as an exception.
-    The facets count the topics of the best ``facet_sample`` matches, or of the hits
-    listed when there are more of those.
+    """The first step of a search: the ranked hits, the total, any suggestion, and the
+    snippets of the first ``snippets`` hits; every problem comes back in ``error``,
+    never as an exception. Its ``second_step`` (:func:`tui.facets.complete`) counts the
+    topics of the best ``facet_sample`` matches, or of the hits listed when there are
+    more of those, and cuts the other hits' snippets. ``fields`` gives what the hits of
+    events and articles show (else each hit's stored fields are read).
 
     Control and invisible format characters in the typed text mean nothing to a search
     and must not be echoed back to a terminal: they are dropped first.
@@ -363,53 +347,41 @@ def run_search(
     if kind:
         # In the query, not a collector filter: a filter would not see the time limit.
         q = wq.And([q, wq.Term("kind", kind, boost=0.0)])
-    tools = _tools(searcher)
+    found = tools(searcher)
     if has_label_query(q):
-        q = with_labels(q, tools.labels(searcher))
+        q = with_labels(q, found.labels(searcher))
     if has_date_range(q):
-        q = with_date_spans(q, tools.date_keys(searcher))
+        q = with_date_spans(q, found.date_keys(searcher))
     # The date keys are read once per searcher (at most a few tenths of a second): not
     # out of this query's time limit.
-    tools.date_keys(searcher).sorted()
+    found.date_keys(searcher).sorted()
     ranked, total, total_exact, cut_short = _ranked(
         searcher, q, max(limit, facet_sample), sort, time.perf_counter() + time_limit, notes)
-    shown = ranked[:limit]
-    stored = [searcher.stored_fields(docnum) for docnum, _ in shown]
-    ranked_ids = [fields["id"] for fields in stored]
-    # A search the time limit cut short counts the topics of the hits it lists only: its
-    # results are partial anyway, and looking up the topics of 200 hits took as long again
-    # as its collecting.
-    if not cut_short:
-        ranked_ids += [tools.doc_id(searcher, docnum) for docnum, _ in ranked[limit:]]
-    topics_by_id = topics(ranked_ids)
-    bodies = texts(ranked_ids[:limit])
-    facet_counts: dict[str, tuple[str, int]] = {}
-    for doc_id in ranked_ids:
-        for topic in topics_by_id.get(doc_id, ()):
-            name, n = facet_counts.get(topic.casefold(), (topic, 0))
-            facet_counts[topic.casefold()] = (name, n + 1)
+    shown = [docnum for docnum, _ in ranked[:limit]]
+    hits = _listed(searcher, shown, fields)
+    snipped = min(len(hits), max(0, snippets))
+    bodies = texts([hit.id for hit in hits[:snipped]])
     words = frozenset(term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
                       for field_name, term in q.iter_all_terms() if field_name == DEFAULT_FIELD)
     first_word = first_word_pattern(set(words))
-    hits = []
-    for fields, (_, score) in zip(stored, shown, strict=True):
-        stamp = fields.get("date")
-        hits.append(Hit(
-            id=fields["id"], kind=fields["kind"],
-            date=stamp.date() if isinstance(stamp, datetime) else None,
-            title=fields.get("headline", ""), story=fields.get("story", ""),
-            topics=tuple(topics_by_id.get(fields["id"], ())),
-            snippet=tools.snippets.cut(bodies.get(fields["id"], ""), words, first_word),
-            score=float(score or 0.0),
-        ))
+    cut = found.snippets.cut
+    hits = [Hit(hit.id, hit.kind, hit.date, hit.title, hit.story, (),
+                cut(bodies.get(hit.id, ""), words, first_word) if number < snipped else (),
+                float(score or 0.0))
+            for number, (hit, (_, score)) in enumerate(zip(hits, ranked[:limit], strict=True))]
     suggestion = None
     # A search cut short found its few hits in the time it had, not in the whole index:
     # too few to offer another spelling.
     if total < SUGGEST_BELOW and not cut_short and vocabulary is not None:
         suggestion = suggest(text, vocabulary())
-    facets = sorted(facet_counts.values(), key=lambda item: (-item[1], item[0].casefold()))
+    # A search the time limit cut short counts the topics of the hits it lists only: its
+    # results are partial anyway, and looking up the topics of 200 hits took as long again
+    # as its collecting.
+    sample = () if cut_short else tuple(docnum for docnum, _ in ranked[limit:])
+    second = SecondStep(searcher, sample, snipped, words, first_word, limit, kind, time_limit,
+                        facet_sample) if hits or sample else None
     return SearchResults(
         query=text, total=total, hits=tuple(hits), elapsed=time.perf_counter() - started,
-        suggestion=suggestion, cut_short=cut_short, facets=tuple(facets[:20]), sort=sort,
-        notes=tuple(notes), total_exact=total_exact,
+        suggestion=suggestion, cut_short=cut_short, sort=sort, notes=tuple(notes),
+        total_exact=total_exact, second_step=second,
     )

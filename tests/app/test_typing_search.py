@@ -58,13 +58,19 @@ async def test_typed_results_list_a_screen_of_hits_and_are_completed_as_a_full_s
         monkeypatch.setattr(panel, "_arrived", arrived)
         await pilot.press("slash", *QUERY)
         await until(pilot, lambda: panel.complete and panel.query_text == QUERY)
-        quick, final = answers[-2], answers[-1]
-        assert quick.query == final.query == QUERY
+        quick, first = answers[-2], answers[-1]
+        assert quick.query == first.query == QUERY
         assert len(quick.hits) == 1 and quick.total == full.total
         assert dict(quick.facets) == topics_of(quick)  # the listed hit's topics alone
         assert dict(quick.facets) != dict(full.facets)  # so completing matters here
+        # the complete search's hits come first, its facets after them (second step)
+        assert first.facets_pending and [hit.id for hit in first.hits] == [
+            hit.id for hit in full.hits]
+        final = panel.results
+        assert final is not None and not final.facets_pending
         assert [hit.id for hit in final.hits] == [hit.id for hit in full.hits]
         assert final.facets == full.facets and final.total == full.total
+        assert final.hits == full.hits  # every snippet and topic as one search gives them
         assert [hit.id for hit in panel.hits] == [hit.id for hit in full.hits]
 
 

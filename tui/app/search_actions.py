@@ -69,8 +69,8 @@ class SearchActionsMixin(_Base):
         results = self.search_panel.results
         if action == "search_suggestion":
             return results is not None and bool(results.suggestion)
-        if action == "search_topic":
-            return results is not None and bool(results.facets)
+        if action == "search_topic":  # also while its topics are being counted
+            return results is not None and bool(results.facets or results.facets_pending)
         return True
 
     # -- opening and closing --------------------------------------------------------
@@ -203,6 +203,9 @@ class SearchActionsMixin(_Base):
 
     def action_search_topic(self) -> None:
         panel = self.search_panel
+        if panel.results is not None and panel.results.facets_pending:
+            self.notify("The topics of these results are still being counted.", timeout=2)
+            return
         facets = list(panel.results.facets) if panel.results is not None else []
         if not facets:
             self.notify("These results have no topics to narrow to.")

@@ -6,37 +6,40 @@ search is still running, after a short pause in typing. The worker group is excl
 and a result only reaches the screen when its number is still the newest, so an older,
 slower query can never overwrite a newer one and key handling never waits on Whoosh.
 As-you-type results are quick (a short time limit, one screen of hits) and completed
-when typing pauses. A query the query layer rejects (unbalanced quotes or brackets,
-unknown field) shows its message under the box and leaves the last good results in
-place.
+when typing pauses. A complete search comes in two steps: its hits, with the snippets
+of the rows on screen, are shown first; a second worker, started once they are
+painted, brings the facets (the topic line) and the other rows' snippets, which fill
+in the rows where they are, the highlight and scroll position kept. A query the query
+layer rejects (unbalanced quotes or brackets, unknown field) shows its message under
+the box and leaves the last good results in place.
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
 from tui.app.actions import bindings_for, key_text
 from tui.app.search_box import SearchBox
 from tui.app.search_results import (
     KIND_ORDER,
     SORT_ORDER,
+    Rows,
     SearchResultsList,
     facet_line,
-    hit_prompts,
     hit_terms,
     status_line,
 )
+from tui.app.search_steps import SearchSteps
 from tui.search import SearchResults
 
 if TYPE_CHECKING:
@@ -64,14 +67,6 @@ COMPLETE_PAUSE = 0.5
 FOOTER_PAUSE = COMPLETE_PAUSE
 
 
-class Rows(NamedTuple):
-    """Result rows made by the search worker: each hit's words, its text, their width."""
-
-    terms: list[list[str]]
-    prompts: list[Text]
-    width: int
-
-
 class PanelLine(Static):
     """One of the panel's lines of text (message, status, topics). Its height follows
     its text, and the panel asks for a layout when that changes (``_set_line``). After
@@ -83,8 +78,9 @@ class PanelLine(Static):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
 
 
-class SearchPanel(Vertical):
-    """Everything the search shows; the app opens and closes it and opens the hits."""
+class SearchPanel(SearchSteps, Vertical):
+    """Everything the search shows; the app opens and closes it and opens the hits
+    (its searches' workers: ``tui.app.search_steps``)."""
 
     BINDINGS = bindings_for("search")
 
@@ -100,6 +96,7 @@ class SearchPanel(Vertical):
         self._worker: Worker[None] | None = None  # the newest search started
         self._completion: Timer | None = None  # the pause before partial results complete
         self._partial_of: int | None = None  # the request whose results are incomplete
+        self._filling: int | None = None  # the request whose facets are still to come
         self._offers: tuple[bool, bool] = (False, False)  # the footer's: spelling, topics
         self._footer_timer: Timer | None = None
         self._rows: dict[str, int] = {}  # rows each line of the panel takes
@@ -141,7 +138,13 @@ class SearchPanel(Vertical):
 
     @property
     def settled(self) -> bool:
-        """Whether the newest request has been answered (tests and scripts wait on it)."""
+        """Whether the newest request has been answered, its facets too (tests and
+        scripts wait on it)."""
+        return self.shown_seq == self.seq and self._filling != self.seq
+
+    @property
+    def answered(self) -> bool:
+        """Whether the newest request's hits (or its error) are on screen."""
         return self.shown_seq == self.seq
 
     # -- requests -------------------------------------------------------------------
@@ -190,11 +193,12 @@ class SearchPanel(Vertical):
         if seq == self.seq:
             count = RESULT_LIMIT if limit is None else self.typing_hits
             self._worker = self._search(seq, text, sort, kind, limit, count,
-                                        self.results_list.row_width)
+                                        self.results_list.row_width, self.typing_hits)
 
     @property
     def typing_hits(self) -> int:
-        """Hits an as-you-type search lists: as many as the results list shows at once."""
+        """Hits an as-you-type search lists: as many as the results list shows at once
+        (also the rows whose snippets the first step of a complete search cuts)."""
         shown = self.results_list.size.height // LINES_PER_HIT + 1
         return min(RESULT_LIMIT, max(FEWEST_TYPING_HITS, shown))
 
@@ -202,7 +206,7 @@ class SearchPanel(Vertical):
         """Enter: a search waiting for the typing pause, or one still running as you
         type, starts again now as a complete one, and as-you-type results still to be
         completed are completed now."""
-        if self._timer is not None or not self.settled:
+        if self._timer is not None or not self.answered:
             self.request(pause=0, complete=True)
         elif self._partial_of == self.seq:
             self._complete(self.seq)
@@ -213,35 +217,14 @@ class SearchPanel(Vertical):
         self._stop_timers()
         if seq == self.seq and self._partial_of == seq:
             self._worker = self._search(seq, self.query_text, self.sort, self.kind, None,
-                                        RESULT_LIMIT, self.results_list.row_width)
+                                        RESULT_LIMIT, self.results_list.row_width,
+                                        self.typing_hits)
 
     @property
     def complete(self) -> bool:
         """Whether the newest request has its final answer: not as-you-type results,
         cut short or listing fewer hits than there are, still to be completed."""
         return self.settled and self._partial_of != self.seq
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, seq: int, text: str, sort: str, kind: str | None,
-                limit: float | None, count: int, width: int) -> None:
-        """Search (for at most ``count`` hits), and make the result rows at ``width``
-        here rather than on the screen's thread."""
-        worker = get_current_worker()
-        rows: Rows | None = None
-        library = getattr(self.app, "library", None)
-        if library is None:
-            results = SearchResults(text, sort=sort, error="the archive is still being opened")
-        else:
-            try:
-                with library.searches_limited(limit) if limit is not None else nullcontext():
-                    results = library.search(text, limit=count, sort=sort, kind=kind)
-                if not worker.is_cancelled:
-                    terms = [hit_terms(hit, results.query) for hit in results.hits]
-                    rows = Rows(terms, hit_prompts(results.hits, terms, width), width)
-            except Exception as exc:  # noqa: BLE001 - shown under the box; the app goes on
-                results = SearchResults(text, sort=sort, error=f"search failed: {exc}")
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._arrived, seq, results, limit is not None, rows)
 
     def _arrived(self, seq: int, results: SearchResults, quick: bool = False,
                  rows: Rows | None = None) -> None:
@@ -261,9 +244,14 @@ class SearchPanel(Vertical):
             self._message(Text.assemble(("⚠ ", "bold red"), (results.error, "red"), (kept, "dim")))
             return
         self.error = None
+        same_query = self.results is not None and self.results.query == results.query
         self.results = results
+        self._filling = seq if results.facets_pending else None
         self._offers_changed(wait=quick)
-        self._show_results(results, keep=completing, rows=rows)
+        self._show_results(results, keep=completing, rows=rows, facets_kept=same_query)
+        if self._filling == seq:
+            # the second step once these hits are on screen
+            self.call_after_refresh(self._fill_in, seq, results, rows)
 
     def _offers_changed(self, *, wait: bool = True) -> None:
         """The footer shows the spelling and topic keys only while the results offer
@@ -272,13 +260,19 @@ class SearchPanel(Vertical):
         which had been spent on every letter typed). The keys themselves work as soon as
         the results do."""
         self._stop_footer_timer()
-        results = self.results
-        offers = (bool(results and results.suggestion), bool(results and results.facets))
+        offers = self._offered()
         if offers != self._offers:
             if wait:
                 self._footer_timer = self.set_timer(FOOTER_PAUSE, self._update_footer)
             else:
                 self._update_footer()
+
+    def _offered(self) -> tuple[bool, bool]:
+        """Whether the results offer a spelling and topics (facets still being counted
+        count as offered: the footer is not rebuilt twice for one search)."""
+        results = self.results
+        return (bool(results and results.suggestion),
+                bool(results and (results.facets or results.facets_pending)))
 
     def _stop_footer_timer(self) -> None:
         if self._footer_timer is not None:
@@ -287,8 +281,7 @@ class SearchPanel(Vertical):
 
     def _update_footer(self) -> None:
         self._footer_timer = None
-        results = self.results
-        offers = (bool(results and results.suggestion), bool(results and results.facets))
+        offers = self._offered()
         if offers != self._offers:
             self._offers = offers
             self.app.refresh_bindings()
@@ -324,7 +317,10 @@ class SearchPanel(Vertical):
                                        '"phrases", topic:, story:, kind:, date:2011-11.')
 
     def _show_results(self, results: SearchResults, *, keep: bool = False,
-                      rows: Rows | None = None) -> None:
+                      rows: Rows | None = None, facets_kept: bool = False) -> None:
+        """The results on screen; with their facets still to come, the topic line keeps
+        what it shows if it was for the same query (the as-you-type results' topics),
+        else says they are being counted."""
         if results.suggestion:
             self._message(Text.assemble(
                 ("Did you mean ", "yellow"), (results.suggestion, "bold yellow"),
@@ -333,7 +329,10 @@ class SearchPanel(Vertical):
         else:
             self._message(None)
         self._set_line("#search-status", status_line(results, self.kind))
-        self._set_line("#search-facets", facet_line(results.facets, key_text("sr_topic")))
+        if not results.facets_pending:
+            self._set_line("#search-facets", facet_line(results.facets, key_text("sr_topic")))
+        elif not facets_kept:
+            self._set_line("#search-facets", Text("Topics …", style="dim"))
         if rows is None:
             terms = [hit_terms(hit, results.query) for hit in results.hits]
             self.results_list.show_hits(results.hits, terms, keep=keep)

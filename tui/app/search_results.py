@@ -10,10 +10,11 @@ style the reader uses.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.console import Console
 from rich.text import Text
@@ -183,6 +184,36 @@ def hit_prompts(hits: Sequence[Hit], terms: Sequence[list[str]], width: int) -> 
     """Every hit's row text at ``width`` (the search worker makes them, off the screen's
     thread: wrapping fifty results to clip them took tens of milliseconds)."""
     return [hit_prompt(hit, width, WRAPPING, words) for hit, words in zip(hits, terms, strict=True)]
+
+
+class Rows(NamedTuple):
+    """Result rows made by a search worker: each hit's words, its text, their width."""
+
+    terms: list[list[str]]
+    prompts: list[Text]
+    width: int
+
+
+def result_rows(results: SearchResults, width: int) -> Rows:
+    terms = [hit_terms(hit, results.query) for hit in results.hits]
+    return Rows(terms, hit_prompts(results.hits, terms, width), width)
+
+
+def completed_rows(first: SearchResults, done: SearchResults, rows: Rows | None,
+                   width: int) -> Rows:
+    """The rows of a search's complete results (``done``) at ``width``: a row whose hit
+    the second step left as the first step listed it (but for its topics, which rows do
+    not show) is kept as the first step made it (``rows``)."""
+    terms = [hit_terms(hit, done.query) for hit in done.hits]
+    reuse = rows is not None and rows.width == width
+    prompts = []
+    for number, (hit, words) in enumerate(zip(done.hits, terms, strict=True)):
+        before = first.hits[number] if number < len(first.hits) else None
+        if reuse and rows is not None and dataclasses.replace(hit, topics=()) == before:
+            prompts.append(rows.prompts[number])
+        else:
+            prompts.append(hit_prompt(hit, width, WRAPPING, words))
+    return Rows(terms, prompts, width)
 
 
 class SearchResultsList(RowPane):

@@ -155,13 +155,17 @@ def measure_size(archive: Path, events: int | None, work: Path, queries: list[Be
     _say(quiet, f"[{name}] incremental updates")
     changes = incremental(archive, index, SEED, added=added)
     mine = {q["name"]: q["times"] for q in session["queries"]}
+    facets = {q["name"]: q["facet_times"] for q in session["queries"]}
     per_query = []
     for q in session["queries"]:
         per_query.append({
             "name": q["name"], "query": q["query"], "sort": q["sort"], "total": q["total"],
             "highlighted": q["highlighted"], "error": q["error"], "cut_short": q["cut_short"],
             "chronicle_ms": statistics.median(q["times"]) * 1e3 if q["times"] else None,
+            "facets_ms": (statistics.median(q["facet_times"]) * 1e3 if q["facet_times"]
+                          else None),
             "first_ms": q["first"] * 1e3,
+            "first_facets_ms": q["first_facets"] * 1e3,
             "fts5_ms": statistics.median(fts_times[q["name"]]) * 1e3,
             "grep_ms": statistics.median(grep_times[q["name"]]) * 1e3,
             "fts5_total": fts_totals[q["name"]], "grep_files": grep_files[q["name"]],
@@ -170,7 +174,9 @@ def measure_size(archive: Path, events: int | None, work: Path, queries: list[Be
         "name": name, "archive": str(archive), "events": events or counted,
         "files": sum(1 for p in archive.rglob("*") if p.is_file() and p.name[0] != "."),
         "archive_bytes": directory_size(archive), "build": build, "index_bytes": index_bytes,
-        "queries": {"chronicle": latency_summary(mine), "fts5": latency_summary(fts_times),
+        "queries": {"chronicle": latency_summary(mine),
+                    "chronicle_facets": latency_summary(facets),
+                    "fts5": latency_summary(fts_times),
                     "grep": latency_summary(grep_times), "grep_tool": grep.tool,
                     "open_seconds": session["open_seconds"],
                     "peak_rss_mb": session["peak_rss_mb"]},
@@ -209,9 +215,10 @@ def _print_summary(result: dict[str, Any]) -> None:
         print(f"  {verdict['what']:<34} {shown:>12} {verdict['unit']:<9} target {sign} "
               f"{verdict['target']:,g}: {verdict['state']}")
     q = result["queries"]
-    for tool in ("chronicle", "fts5", "grep"):
+    for tool in ("chronicle", "chronicle_facets", "fts5", "grep"):
         s = q[tool]
-        print(f"  {tool:<10} p50 {s['p50'] * 1e3:9.1f} ms  p95 {s['p95'] * 1e3:9.1f} ms  "
+        name = "(facets)" if tool == "chronicle_facets" else tool
+        print(f"  {name:<10} p50 {s['p50'] * 1e3:9.1f} ms  p95 {s['p95'] * 1e3:9.1f} ms  "
               f"max {s['max'] * 1e3:9.1f} ms")
 
 

@@ -1,6 +1,6 @@
 """Measurements that run in a process of their own, so each reports its own peak memory.
 
-    python -m tui.bench.worker queries SPEC.json   # Library.search over a query set
+    python -m tui.bench.worker queries SPEC.json   # both search steps over a query set
     python -m tui.bench.worker app SPEC.json       # headless app: first paint, keypresses
 
 The result is one JSON object on the last line of standard output.
@@ -37,8 +37,13 @@ def peak_rss_mb() -> float:
 
 
 def run_queries(spec: dict[str, Any]) -> dict[str, Any]:
+    """Each query once to warm up, then ``repeats`` times, in the app's two steps:
+    ``times`` are the first step's (the hits, total and first screen of snippets, what
+    a search waits for), ``facet_times`` the second step's (facets and the remaining
+    snippets), each measured on its own."""
     from tui.bench.queries import BenchQuery
     from tui.library import Library
+    from tui.search import FIRST_SCREEN
 
     opened = time.perf_counter()
     library = Library.open(Path(spec["index"]))
@@ -46,19 +51,29 @@ def run_queries(spec: dict[str, Any]) -> dict[str, Any]:
     results = []
     for raw in spec["queries"]:
         query = BenchQuery(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
-        times = []
-        found = library.search(query.text, limit=50, sort=query.sort)
-        first = found.elapsed
+        times, facet_times = [], []
+        started = time.perf_counter()
+        found = library.search(query.text, limit=50, sort=query.sort,
+                               first_screen=FIRST_SCREEN)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        library.complete_search(found)
+        first_facets = time.perf_counter() - started
         for _ in range(spec["repeats"]):
             started = time.perf_counter()
-            found = library.search(query.text, limit=50, sort=query.sort)
-            times.append(time.perf_counter() - started)
+            found = library.search(query.text, limit=50, sort=query.sort,
+                                   first_screen=FIRST_SCREEN)
+            listed = time.perf_counter()
+            done = library.complete_search(found)
+            times.append(listed - started)
+            facet_times.append(time.perf_counter() - listed)
         results.append({
             "name": query.name, "query": query.text, "sort": query.sort, "first": first,
-            "times": times, "total": found.total, "shown": len(found.hits),
-            "highlighted": sum(any(m for _, m in h.snippet) for h in found.hits),
-            "error": found.error, "cut_short": found.cut_short,
-            "suggestion": found.suggestion, "notes": list(found.notes),
+            "first_facets": first_facets, "times": times, "facet_times": facet_times,
+            "total": done.total, "shown": len(done.hits),
+            "highlighted": sum(any(m for _, m in h.snippet) for h in done.hits),
+            "error": done.error, "cut_short": done.cut_short,
+            "suggestion": done.suggestion, "notes": list(done.notes),
         })
     library.close()
     return {"open_seconds": open_seconds, "queries": results, "peak_rss_mb": peak_rss_mb()}
