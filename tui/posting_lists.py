@@ -190,7 +190,7 @@ def raw_matcher(matcher: Matcher) -> Matcher:
 
 
 def read_postings(m: Matcher, stretches: Sequence[tuple[int, int]], segment: Segment,
-          ids: list[int], tfs: list[float]) -> None:
+                  ids: list[int], tfs: list[float]) -> None:
     """The postings within ``stretches`` (first, last document), up to the horizon.
 
     The clock is read after the first posting and then every :data:`CLOCK_EVERY`.

@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui.app.actions import bindings_for
+from tui.app.ordered_input import binding_actions
 
 
 class SearchBox(Input):
@@ -40,12 +40,8 @@ class SearchBox(Input):
 
     def _keys_in_order(self) -> dict[str, str]:
         """Key -> action for every key the box (or the panel around it) binds."""
-        keys: dict[str, str] = {}
-        for binding in (*Input.BINDINGS, *bindings_for("search_box"), *bindings_for("search")):
-            if isinstance(binding, Binding):
-                for key in binding.key.split(","):
-                    keys[key.strip()] = binding.action
-        return keys
+        return binding_actions(*Input.BINDINGS, *bindings_for("search_box"),
+                               *bindings_for("search"))
 
     async def _on_key(self, event: events.Key) -> None:
         focused = self.app.focused
