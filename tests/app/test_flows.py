@@ -174,10 +174,8 @@ async def test_a_date_typed_in_one_burst_keeps_its_corrections(make_app, linked_
             for key, character in keys:
                 app.post_message(events.Key(key, character))
 
-        burst(("g", "g"))
-        await settle(pilot)
         typed = [(c, c) for c in "2016-06-8"] + [("backspace", None), ("5", "5")]
-        burst(*typed, ("ctrl+u", None), *typed)
+        burst(("g", "g"), *typed, ("ctrl+u", None), *typed)  # before the prompt is up
         await settle(pilot)
         assert app.screen.query_one("#prompt-input", Input).value == "2016-06-5"
         burst(("enter", "\r"), ("n", "n"))
@@ -188,6 +186,10 @@ async def test_a_date_typed_in_one_burst_keeps_its_corrections(make_app, linked_
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         assert app.shown.ref == "2016-06-05"  # no jump, then the day before
+        burst(("slash", "/"), ("g", "g"), ("o", "o"))  # in a text box g is a letter
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert app.search_panel.query_text == "go"
 
 
 async def test_day_page_groups_events_under_their_story(make_app, linked_index):

@@ -139,7 +139,7 @@ ACTIONS: tuple[UserAction, ...] = (
        'Go forward again after going back.', palette='Go forward', show=False),
     _a('jump', 'g', 'Go to date', 'app',
        'Jump to a date: 2011-11-12, 2011-11 or 2011 (nearest day with events).',
-       palette='Jump to a date…'),
+       palette='Jump to a date…', priority=True),  # the date typed straight after g too
     _a('search', 'slash,ctrl+f', 'Search', 'app',
        'Search the archive as you type (the syntax of chronicle search); '
        'the results replace the timeline until Esc.', palette='Search the archive…',

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -65,6 +66,13 @@ class PromptScreen(ModalScreen[str | None]):
             yield OrderedInput(self._answer, self.complete, id="prompt-input",
                                restrict=self.restrict)
             yield Label(self.hint, id="prompt-hint", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed in one burst with the key that opened the prompt come before its
+        input has the focus, so they reach the screen: they go to the input, in order."""
+        if self.focused is None:
+            event.stop()
+            self.query_one(OrderedInput).post_message(events.Key(event.key, event.character))
 
     def _answer(self, text: str) -> None:
         if self.is_active:

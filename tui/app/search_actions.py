@@ -60,7 +60,7 @@ class SearchActionsMixin(_Base):
     def search_allows(self, action: str) -> bool:
         """Search keys are live only while the search is open (else ``n`` is next day);
         the topic and suggestion keys only when the results offer one."""
-        if action == "search":  # a priority key: inside a text box, / is just a character
+        if action in ("search", "jump"):  # priority keys: in a text box, / and g are letters
             return not isinstance(self.focused, Input)
         if action not in SEARCH_ONLY:
             return True
