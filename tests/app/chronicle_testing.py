@@ -9,6 +9,7 @@ import contextlib
 import shutil
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -104,6 +105,13 @@ async def searched(pilot: Pilot) -> ChronicleApp:
             await pilot.pause()
             return app
     raise AssertionError("the search never answered")
+
+
+def burst(app: ChronicleApp, *keys: tuple[str, str | None]) -> None:
+    """Keys (name, character) posted all at once, as a fast typist or a terminal sending
+    them in one go: none waits for the screen to redraw."""
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
 
 
 def navigator_rows(app: ChronicleApp) -> list[str]:

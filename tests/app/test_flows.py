@@ -10,11 +10,11 @@ from chronicle_testing import (
     DETAIN,
     SEED_ARTICLE,
     SEED_EVENT,
+    burst,
     navigator_rows,
     settle,
     started,
 )
-from textual import events
 from textual.widgets import Input
 
 from tui.app.actions import ACTIONS
@@ -170,23 +170,19 @@ async def test_a_date_typed_in_one_burst_keeps_its_corrections(make_app, linked_
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
 
-        def burst(*keys: tuple[str, str | None]) -> None:
-            for key, character in keys:
-                app.post_message(events.Key(key, character))
-
         typed = [(c, c) for c in "2016-06-8"] + [("backspace", None), ("5", "5")]
-        burst(("g", "g"), *typed, ("ctrl+u", None), *typed)  # before the prompt is up
+        burst(app, ("g", "g"), *typed, ("ctrl+u", None), *typed)  # before the prompt is up
         await settle(pilot)
         assert app.screen.query_one("#prompt-input", Input).value == "2016-06-5"
-        burst(("enter", "\r"), ("n", "n"))
+        burst(app, ("enter", "\r"), ("n", "n"))
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         assert app.shown is not None and app.shown.ref == "2016-06-08"  # 5 June, then n
-        burst(("g", "g"), *((c, c) for c in "2011"), ("escape", None), ("p", "p"))
+        burst(app, ("g", "g"), *((c, c) for c in "2011"), ("escape", None), ("p", "p"))
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         assert app.shown.ref == "2016-06-05"  # no jump, then the day before
-        burst(("slash", "/"), ("g", "g"), ("o", "o"))  # in a text box g is a letter
+        burst(app, ("slash", "/"), ("g", "g"), ("o", "o"))  # in a text box g is a letter
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         assert app.search_panel.query_text == "go"

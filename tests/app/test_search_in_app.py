@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from chronicle_testing import AKTOBE, SEED_ARTICLE, SEED_EVENT, searched, settle, started
+from chronicle_testing import AKTOBE, SEED_ARTICLE, SEED_EVENT, burst, searched, settle, started
 from rich.console import Console
-from textual import events
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -79,24 +78,21 @@ async def test_keys_typed_at_once_after_slash_and_enter_land_in_the_new_place(
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
 
-        def burst(*keys: tuple[str, str | None]) -> None:
-            for key, character in keys:
-                app.post_message(events.Key(key, character))
-
-        burst(("slash", "/"), *((c, c) for c in "taraz"), ("enter", "\r"), ("j", "j"))
+        burst(app, ("slash", "/"), *((c, c) for c in "taraz"), ("enter", "\r"), ("j", "j"))
         app = await searched(pilot)
         await settle(pilot)
         assert app.search_panel.query_text == "taraz"
         assert app.search_panel.results_list.has_focus  # and j did not land in the box
         app.search_panel.results_list.highlighted = 0  # j moved it if the results were in
-        burst(("j", "j"))
+        burst(app, ("j", "j"))
         await settle(pilot)
         assert app.search_panel.results_list.highlighted_hit == 1
-        burst(("escape", None), ("n", "n"))
+        burst(app, ("escape", None), ("n", "n"))
         await settle(pilot)
         assert app.timeline.display and app.shown is not None and app.shown.kind == "day"
         # editing keys in a burst keep their order: backspace, ctrl+u, a recalled search
         burst(
+            app,
             ("slash", "/"),
             ("ctrl+u", None),
             *((c, c) for c in "tarz"),
@@ -106,7 +102,7 @@ async def test_keys_typed_at_once_after_slash_and_enter_land_in_the_new_place(
         )
         await searched(pilot)
         assert app.search_panel.query_text == "taraz"
-        burst(("ctrl+u", None), ("up", None), (" ", " "), ("x", "x"))
+        burst(app, ("ctrl+u", None), ("up", None), (" ", " "), ("x", "x"))
         await searched(pilot)
         assert app.search_panel.query_text == "taraz x"
 
