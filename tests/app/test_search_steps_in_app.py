@@ -36,6 +36,19 @@ def held_second_steps(app) -> tuple[threading.Event, list[SearchResults]]:
     return release, asked
 
 
+Held = tuple[SearchPanel, threading.Event, list[SearchResults]]
+
+
+async def entered_with_second_steps_held(app, pilot) -> Held:
+    """/, the query and Enter, with the search's second steps held (``held_second_steps``)."""
+    release, asked = held_second_steps(app)
+    panel = app.search_panel
+    await pilot.press("slash")
+    panel.set_query(QUERY)
+    await pilot.press("enter")
+    return panel, release, asked
+
+
 async def test_hits_come_first_then_the_facets_and_snippets_fill_in_keeping_the_highlight(
         make_app, linked_index, monkeypatch):
     # one row's snippet in the first step: the other rows' come with the second
@@ -46,11 +59,7 @@ async def test_hits_come_first_then_the_facets_and_snippets_fill_in_keeping_the_
         full = app.library.search(QUERY, limit=search_panel.RESULT_LIMIT)
         assert len(full.hits) > 2 and full.facets
         assert sum(bool(hit.snippet) for hit in full.hits[1:]) >= 1
-        release, asked = held_second_steps(app)
-        panel = app.search_panel
-        await pilot.press("slash")
-        panel.set_query(QUERY)
-        await pilot.press("enter")
+        panel, release, asked = await entered_with_second_steps_held(app, pilot)
         await until(pilot, lambda: panel.answered and len(panel.hits) == len(full.hits)
                     and bool(asked))
         # the hits are on screen while the second step is held
@@ -82,11 +91,7 @@ async def test_an_older_searchs_second_step_never_lands_on_a_newer_search(
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        release, asked = held_second_steps(app)
-        panel = app.search_panel
-        await pilot.press("slash")
-        panel.set_query(QUERY)
-        await pilot.press("enter")
+        panel, release, asked = await entered_with_second_steps_held(app, pilot)
         await until(pilot, lambda: bool(asked))
         panel.set_query("attack")
         await until(pilot, lambda: panel.answered and panel.results.query == "attack")
@@ -107,11 +112,7 @@ async def test_the_topic_key_waits_for_the_topics_to_be_counted(make_app, linked
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        release, asked = held_second_steps(app)
-        panel = app.search_panel
-        await pilot.press("slash")
-        panel.set_query(QUERY)
-        await pilot.press("enter")
+        panel, release, asked = await entered_with_second_steps_held(app, pilot)
         await until(pilot, lambda: panel.answered and bool(asked))
         assert app.search_allows("search_topic")  # the key is live, and says why it waits
         app.action_search_topic()
