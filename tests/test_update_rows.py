@@ -252,3 +252,25 @@ def test_files_parsed_half_in_a_child_give_the_same_catalog(
     monkeypatch.undo()
     build_index(archive, tmp_path / "fresh")
     assert catalog_rows(tmp_path / "updated") == catalog_rows(tmp_path / "fresh")
+
+
+def test_a_cancelled_parse_stops_its_child_instead_of_waiting(tmp_path: Path, seeds_dir: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """Closing the parse early (a cancelled build, Ctrl-C) kills the child parsing the
+    second half: its result is not wanted, and the cancel must not wait for it."""
+    import tui.index.forked as forked
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for number in range(4):
+        (archive / f"{number}.txt").write_text((seeds_dir / "000_ff699fc5e1eaf1b9.txt")
+                                               .read_text(encoding="utf-8"), encoding="utf-8")
+    stopped: list[object] = []
+    real_stop = forked.stop
+    monkeypatch.setattr(forked, "stop", lambda child: (stopped.append(child), real_stop(child)))
+    monkeypatch.setattr(forked, "finish", lambda child: pytest.fail("waited for the child"))
+    parsed = update._parsed_with_child(archive, [f"{n}.txt" for n in range(4)])
+    assert next(parsed)[0] == "0.txt"
+    parsed.close()
+    assert len(stopped) == 1 and stopped[0] is not None

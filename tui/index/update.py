@@ -90,8 +90,10 @@ def _parsed_with_child(archive: Path, paths: list[str]) -> Iterator[tuple[str, P
     try:
         for path in paths[:half]:
             yield path, _parse_one(archive, path)
-    finally:
-        found = _child_parsed(forked.finish(child), len(theirs))
+    except BaseException:  # a cancelled build (or Ctrl-C) does not wait for the child
+        forked.stop(child)
+        raise
+    found = _child_parsed(forked.finish(child), len(theirs))
     if found is None:
         found = [_parse_one(archive, path) for path in theirs]
     yield from zip(theirs, found, strict=True)
