@@ -70,9 +70,10 @@ class PromptScreen(ModalScreen[str | None]):
     def on_key(self, event: events.Key) -> None:
         """Keys typed in one burst with the key that opened the prompt come before its
         input has the focus, so they reach the screen: they go to the input, in order."""
-        if self.focused is None:
-            event.stop()
-            self.query_one(OrderedInput).post_message(events.Key(event.key, event.character))
+        box = self.query_one(OrderedInput)
+        if self.focused is None and (event.is_printable or box.handles(event.key)):
+            event.stop()  # a key the box leaves alone bubbles back here: not passed again
+            box.post_message(events.Key(event.key, event.character))
 
     def _answer(self, text: str) -> None:
         if self.is_active:

@@ -47,6 +47,17 @@ class OrderedInput(Input):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._answer = answer
         self._complete = complete
+        self._screen_keys: dict[str, str] | None = None
+
+    def screen_keys(self) -> dict[str, str]:
+        """Key -> action of the prompt screen's own bindings (Esc), worked out once."""
+        if self._screen_keys is None:
+            self._screen_keys = binding_actions(*self.screen.BINDINGS)
+        return self._screen_keys
+
+    def handles(self, key: str) -> bool:
+        """Whether the box runs ``key`` itself (a letter is inserted, the rest bound)."""
+        return key in _INPUT_KEYS or key in self.screen_keys()
 
     def watch_value(self, value: str) -> None:
         if self._complete is not None and value and self._complete(value):
@@ -68,7 +79,7 @@ class OrderedInput(Input):
             else:
                 await self.run_action(action)
             return
-        action = binding_actions(*self.screen.BINDINGS).get(event.key)
+        action = self.screen_keys().get(event.key)
         if action is not None:  # the prompt's own keys (Esc cancels), in order too
             event.stop()
             event.prevent_default()

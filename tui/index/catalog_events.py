@@ -65,11 +65,6 @@ class CatalogEvents:
     added: Counter[str]
     _fresh: set[str] | None
 
-    def events_stored_on(self, day: str | None) -> dict[str, tuple[int, str]]:
-        """Each event of a date as stored: id -> (seq, json)."""
-        rows = self.conn.execute("SELECT id, seq, json FROM events WHERE date IS ?", (day,))
-        return {row["id"]: (row["seq"], row["json"]) for row in rows}
-
     def event_ids_on(self, day: str | None) -> list[str]:
         rows = self.conn.execute("SELECT id FROM events WHERE date IS ?", (day,))
         return [row["id"] for row in rows]
