@@ -19,7 +19,7 @@ from index_fixtures import UnwritableMarshal
 from test_build_equivalence import catalog_rows, event_pages
 
 import tui.index.archive_scan as archive_scan
-import tui.index.update as update
+import tui.index.search_writing as search_writing
 from tui.index.archive_scan import ArchiveScan, folder_of, scan_folders
 from tui.index.builder import build_index
 from tui.index.catalog import CATALOG_NAME, Catalog
@@ -241,8 +241,8 @@ def test_event_moved_in_its_day_is_not_written_again(tmp_path: Path,
     index = tmp_path / "index"
     build_index(archive, index)
     written: list[str] = []
-    fields = update.whoosh_fields
-    monkeypatch.setattr(update, "whoosh_fields",
+    fields = search_writing.whoosh_fields
+    monkeypatch.setattr(search_writing, "whoosh_fields",
                         lambda doc: written.append(doc.id) or fields(doc))
     aardvarks = event(archive, "13", "aardvarks-dig", "Aardvarks dig under the Oslo zoo")
     build_index(archive, index)
@@ -259,8 +259,6 @@ def test_event_moved_in_its_day_is_not_written_again(tmp_path: Path,
 
 def test_large_update_writes_in_two_processes(sample_archive: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from whoosh.multiproc import MpWriter
-
     import tui.index.builder as builder
 
     archive = tmp_path / "archive"
@@ -271,13 +269,14 @@ def test_large_update_writes_in_two_processes(sample_archive: Path, tmp_path: Pa
         page.write_text(page.read_text(encoding="utf-8").replace("\n# ", "\n# Edited: ", 1),
                         encoding="utf-8")
     added = event(archive, "30", "zebras-escape", "Zebras escape from the Oslo zoo")
-    commits: list[int] = []
-    commit = MpWriter.commit
-    monkeypatch.setattr(MpWriter, "commit",
-                        lambda writer, **kw: commits.append(1) or commit(writer, **kw))
+    shared: list[int] = []
+    write_shares = search_writing.write_shares
+    monkeypatch.setattr(search_writing, "write_shares",
+                        lambda work, count, procs, *rest: shared.append(procs)
+                        or write_shares(work, count, procs, *rest))
     monkeypatch.setattr(builder, "PARALLEL_UPDATE_FILES", 1)
     report = build_index(archive, index, procs=2)
-    assert commits and len(report.parsed) == 6 and report.added == [added]
+    assert shared == [2] and len(report.parsed) == 6 and report.added == [added]
     monkeypatch.undo()
     build_index(archive, tmp_path / "fresh")
     assert catalog_rows(index) == catalog_rows(tmp_path / "fresh")

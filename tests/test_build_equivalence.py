@@ -110,12 +110,13 @@ def test_update_that_moves_events_within_their_date_matches_a_full_build(
 def test_parallel_parse_matches_one_process(archive: Path, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import tui.index.builder as builder
+    import tui.index.segments as segments
     import tui.index.update as update
 
     build_index(archive, tmp_path / "serial")
     monkeypatch.setattr(builder, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(update, "PARALLEL_PARSE_MIN", 1)
-    monkeypatch.setattr(update, "CATALOG_STEP_DOCS", 1)
+    monkeypatch.setattr(segments, "SHARE_CHUNK", 7)
     report = build_index(archive, tmp_path / "parallel", procs=2)
     assert report.full and report.counts["event"] > 100
     assert catalog_rows(tmp_path / "parallel") == catalog_rows(tmp_path / "serial")

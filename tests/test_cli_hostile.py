@@ -292,9 +292,9 @@ def test_a_read_only_archive_is_indexed_and_never_written(
 
 
 def no_space_after(calls: int) -> object:
-    from tui.index import update
+    from tui.index import search_writing
 
-    real = update.whoosh_fields
+    real = search_writing.whoosh_fields
     seen = 0
 
     def fields(doc: object) -> object:
@@ -327,7 +327,7 @@ def test_a_full_disk_leaves_the_previous_index_usable(
     (archive / "news/2011/11/13/zoo.md").write_text(
         "### [2011-11-13](x)\n\n# Lions stay.\n\n### Source:\n", encoding="utf-8"
     )
-    monkeypatch.setattr("tui.index.update.whoosh_fields", no_space_after(1))
+    monkeypatch.setattr("tui.index.search_writing.whoosh_fields", no_space_after(1))
     where = ["--archive", str(archive), "--index", str(index), "--quiet"]
     assert main(["index", *where, *(["--rebuild"] if rebuild else [])]) == 2
     captured = capsys.readouterr()

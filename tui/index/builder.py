@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from tui.index.archive_scan import ArchiveScan, SharedScan, scan_folders
 from tui.index.catalog import CATALOG_LAYOUT, CATALOG_NAME, Catalog
-from tui.index.full_build import pool_limit_mb
 from tui.index.lock import WriterLock
 from tui.index.report import BuildReport, Progress
 from tui.index.store import (
@@ -213,11 +212,11 @@ def build_index(
 ) -> BuildReport:
     """Build or update the index of ``archive_dir`` in ``index_dir``.
 
-    ``procs > 1`` lets a large full build use Whoosh's multiprocessing writer and the
-    scan for changes a second process; both fork, so only the CLI passes it, never the
-    app. ``progress(done, total, path)`` is called per file parsed and per document
-    written; an exception it raises stops the build and leaves the previous index as
-    it was.
+    ``procs > 1`` lets a large build parse files and write its search segments in
+    that many processes, and the scan for changes use a second one; all fork, so only
+    the CLI passes it, never the app. ``progress(done, total, path)`` is called per
+    file parsed and as documents are written; an exception it raises stops the build
+    and leaves the previous index as it was.
     """
     started = time.monotonic()
     archive, index = prepare_dirs(archive_dir, index_dir)
@@ -336,9 +335,7 @@ def _full_build(
             parallel = procs > 1 and len(files) >= PARALLEL_MIN_FILES
             change = Change(archive=archive, files=files, known={}, fresh=True,
                             procs=procs if parallel else 1)
-            writer_args = {"limitmb": pool_limit_mb(procs if parallel else 1)}
-            if parallel:
-                writer_args.update(procs=procs, multisegment=True)
+            writer_args = {"procs": procs if parallel else 1}
             report = apply_changes(ix, catalog, change, writer_args, progress)
             catalog.seal()
         finally:
@@ -384,7 +381,7 @@ def _incremental(
     writer_args: dict[str, object] = {"limitmb": WRITER_LIMIT_MB}
     added, changed, _ = change.diff()
     if procs > 1 and len(added) + len(changed) >= PARALLEL_UPDATE_FILES:
-        writer_args.update(procs=procs, multisegment=True)
+        writer_args.update(procs=procs)
     report = apply_changes(previous.ix, catalog, change, writer_args, progress)
     at = previous.meta.get("whoosh_generation")
     unchanged = not (report.added or report.changed or report.removed)

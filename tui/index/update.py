@@ -32,10 +32,10 @@ from tui.index.articles import ArticleLinker, TermCounter
 from tui.index.catalog import Catalog, stored_result
 from tui.index.catalog_events import EVENT_STATES_AT, stored_event
 from tui.index.catalog_reads import LINK_BASES_AT
-from tui.index.documents import spelling_words, whoosh_fields
 from tui.index.relinking import Recheck, articles_to_recheck
 from tui.index.report import BuildReport, Progress
 from tui.index.schema import DEFAULT_FIELD, SCHEMA_VERSION
+from tui.index.search_writing import write_search_index
 from tui.index.update_plan import Change, make_plan, meta_counts, skipped_after, stored_counts
 from tui.index.update_plan import Plan as _Plan
 from tui.model import Article, Document, Event, Skip, document_from_dict
@@ -47,8 +47,6 @@ __all__ = ["BuildReport", "Progress", "apply_changes"]
 PARALLEL_PARSE_MIN = 2_000
 # Files an update parses at or above which a forked child parses half of them.
 FORKED_PARSE_MIN = 200
-# Documents handed to Whoosh between two steps of catalog work in a fresh build.
-CATALOG_STEP_DOCS = 64
 _CATALOG_BATCH = 500
 # Articles an update links at or above which it searches a memory-mapped
 # index: mapping copies the term files once (0.2-0.3 s at 100,000 events), then reads
@@ -153,60 +151,20 @@ def apply_changes(
         # generation is nobody's until it is switched in; it gets its indexes last.
         with catalog.transaction():
             steps = _catalog_steps(catalog, change, plan, removed, relink)
-            whoosh_generation, words = _write_search_index(ix, change, plan, writer_args,
+            whoosh_generation, words = write_search_index(ix, change, plan, writer_args,
                                                            progress, len(to_parse), steps)
             if change.fresh:
                 catalog.create_indexes()
             _finish_catalog(ix, catalog, change, plan, relink, words, whoosh_generation,
                             report)
         return report
-    whoosh_generation, words = _write_search_index(ix, change, plan, writer_args, progress,
+    whoosh_generation, words = write_search_index(ix, change, plan, writer_args, progress,
                                                    len(to_parse), None)
     with catalog.transaction():
         for _ in _catalog_steps(catalog, change, plan, removed, relink):
             pass
         _finish_catalog(ix, catalog, change, plan, relink, words, whoosh_generation, report)
     return report
-
-
-def _write_search_index(
-    ix: Index,
-    change: Change,
-    plan: _Plan,
-    writer_args: dict[str, Any],
-    progress: Progress | None,
-    parsed: int,
-    steps: Iterator[None] | None,
-) -> tuple[int, Counter[str]]:
-    """Write and commit the Whoosh side, and run ``steps`` before committing: a fresh
-    build's between documents, an update's once its documents are all handed over
-    (so that sub-writers have them all to index meanwhile)."""
-    total = parsed + len(plan.writes)
-    words: Counter[str] = Counter()
-    writer = ix.writer(**writer_args)
-    try:
-        for doc_id in plan.search_deletes:
-            writer.delete_by_term("id", doc_id)
-        # Looking for an older version of each document (``update_document``) reads
-        # every segment's ids: skipped for those the catalog did not hold.
-        new = plan.new_ids if change.in_step else set()
-        for done, doc in enumerate(plan.writes, parsed + 1):
-            if change.fresh or doc.id in new:
-                writer.add_document(**whoosh_fields(doc))
-            else:
-                writer.update_document(**whoosh_fields(doc))
-            words.update(spelling_words(doc))
-            if steps is not None and change.fresh and done % CATALOG_STEP_DOCS == 0:
-                next(steps, None)
-            if progress is not None:
-                progress(done, total, doc.id)
-        for _ in steps or ():
-            pass
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return ix.latest_generation(), words
 
 
 def _batches(items: list[Any]) -> Iterator[list[Any]]:
