@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
@@ -264,3 +265,39 @@ def test_years_match_the_events_of_each_year(lib: Library) -> None:
             for day, _ in lib.days(year, month):
                 counted[year] = counted.get(year, 0) + len(lib.events_on(day))
     assert lib.years() == sorted(counted.items()) and lib.years()
+
+
+ZANZIBAR = "news/2011/11/14/zanzibar-ferry.md"
+ZANZIBAR_PAGE = ("### [2011-11-14](/news/2011/11/14/index.md)\n\n"
+                 "# A ferry sinks off Zanzibar\n\nA ferry sinks off Zanzibar.\n")
+
+
+def committed_in_the_same_second(library: Library, built_at: str) -> None:
+    """Give the catalog back the build time it had before an update: what an update
+    committed within the same second as the build before it leaves."""
+    db = sqlite3.connect(library._state().generation / CATALOG_NAME)
+    with db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'built_at'", (built_at,))
+    db.close()
+    assert library.catalog.meta()["built_at"] == built_at
+
+
+def test_an_update_within_the_same_second_is_a_new_index_stamp_and_vocabulary(
+        tmp_path: Path, seeds_dir: Path) -> None:
+    archive = make_archive(tmp_path / "archive", seeds_dir)
+    build_index(archive, tmp_path / "index")
+    library = Library.open(tmp_path / "index")
+    try:
+        before = library.index_stamp()
+        assert library.index_stamp() == before  # read again, unchanged
+        assert library.search("zanzibarr").suggestion != "zanzibar"  # the words are read
+        built_at = library.catalog.meta()["built_at"]
+        (archive / ZANZIBAR).parent.mkdir(parents=True, exist_ok=True)
+        (archive / ZANZIBAR).write_text(ZANZIBAR_PAGE, encoding="utf-8")
+        build_index(archive, tmp_path / "index")
+        committed_in_the_same_second(library, built_at)
+        after = library.index_stamp()
+        assert after != before and after[0] == before[0]  # an update of the same build
+        assert library.search("zanzibarr").suggestion == "zanzibar"
+    finally:
+        library.close()

@@ -95,6 +95,17 @@ def base_archive(root: Path, flood: bool = True) -> dict[str, str]:
     return found
 
 
+def built_with_flood_copies(tmp_path: Path, flood: bool = True,
+                            ) -> tuple[Path, dict[str, str], list[str]]:
+    """The base archive (its flood event left out unless ``flood``) with the flood
+    article's copies, built: the archive, the base's ids and the copies' ids."""
+    archive = tmp_path / "archive"
+    ids = base_archive(archive, flood=flood)
+    copies = flood_copies(archive)
+    build_index(archive, tmp_path / "index")
+    return archive, ids, copies
+
+
 def links(index: Path) -> Links:
     db = sqlite3.connect(current_generation(index) / CATALOG_NAME)
     try:
@@ -155,10 +166,7 @@ def update_and_compare(archive: Path, tmp_path: Path, seen: list[str]) -> Links:
 
 def test_an_unrelated_event_links_no_article_again(tmp_path: Path,
                                                    linked_again: list[str]) -> None:
-    archive = tmp_path / "archive"
-    ids = base_archive(archive)
-    flood = flood_copies(archive)
-    build_index(archive, tmp_path / "index")
+    archive, ids, flood = built_with_flood_copies(tmp_path)
     before = links(tmp_path / "index")
     assert {(a, ids["flood"], "similar text") for a in flood} <= before
     write_event(archive, "2011-11-14", "moose-in-lillehammer", "A moose visits a shop.",
@@ -183,10 +191,7 @@ def test_an_event_sharing_an_articles_own_words_links_it(tmp_path: Path,
 
 def test_a_new_event_links_the_unlinked_articles_it_reaches(
         tmp_path: Path, linked_again: list[str], compared: list[str]) -> None:
-    archive = tmp_path / "archive"
-    base_archive(archive, flood=False)
-    flood = flood_copies(archive)
-    build_index(archive, tmp_path / "index")
+    archive, _, flood = built_with_flood_copies(tmp_path, flood=False)
     assert not any(a in flood for a, _, _ in links(tmp_path / "index"))
     event = write_flood_event(archive)
     found = update_and_compare(archive, tmp_path, linked_again)
@@ -198,10 +203,7 @@ def test_a_new_candidate_below_the_threshold_is_only_compared(
         tmp_path: Path, linked_again: list[str], compared: list[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(articles, "THRESHOLD", 0.99)  # nothing links by similar text
-    archive = tmp_path / "archive"
-    base_archive(archive)
-    flood = flood_copies(archive)
-    build_index(archive, tmp_path / "index")
+    archive, _, flood = built_with_flood_copies(tmp_path)
     write_event(archive, "2011-11-20", "voss-floods-again", "Voss is flooded.", FLOOD)
     found = update_and_compare(archive, tmp_path, linked_again)
     assert not any(a in flood for a, _, _ in found)
@@ -212,10 +214,7 @@ def test_a_new_candidate_below_the_threshold_is_only_compared(
 
 def test_a_better_event_takes_a_linked_article(tmp_path: Path,
                                               linked_again: list[str]) -> None:
-    archive = tmp_path / "archive"
-    ids = base_archive(archive)
-    flood = flood_copies(archive)
-    build_index(archive, tmp_path / "index")
+    archive, ids, flood = built_with_flood_copies(tmp_path)
     better = write_event(archive, "2011-11-14", "voss-under-water", "Voss under water.",
                          " ".join(FLOOD_TEXT))
     found = update_and_compare(archive, tmp_path, linked_again)
@@ -229,10 +228,7 @@ def test_an_event_crowding_out_the_linked_one(tmp_path: Path, linked_again: list
     """With one candidate place, an event sharing more key terms but scoring low takes
     the place of the linked event: the articles are unlinked, as a full build finds."""
     monkeypatch.setattr(articles, "CANDIDATES", 1)
-    archive = tmp_path / "archive"
-    ids = base_archive(archive)
-    flood = flood_copies(archive)
-    build_index(archive, tmp_path / "index")
+    archive, ids, flood = built_with_flood_copies(tmp_path)
     assert {(a, ids["flood"], "similar text") for a in flood} <= links(tmp_path / "index")
     write_event(archive, "2011-12-24", "voss-noise", "Voss under water.",
                 " ".join([*FLOOD_TEXT, NOISE]))
@@ -326,10 +322,7 @@ def strip_link_bases(index: Path) -> None:
 def test_a_catalog_without_link_bases_is_updated_as_before(
         tmp_path: Path, linked_again: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(articles, "THRESHOLD", 0.99)  # the flood articles stay unlinked
-    archive = tmp_path / "archive"
-    base_archive(archive)
-    flood = flood_copies(archive)
-    build_index(archive, tmp_path / "index")
+    archive, _, flood = built_with_flood_copies(tmp_path)
     strip_link_bases(tmp_path / "index")
     monkeypatch.undo()
     monkeypatch.setattr(ArticleLinker, "links", recording_links(linked_again))

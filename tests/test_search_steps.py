@@ -14,7 +14,10 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import random
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from index_fixtures import make_archive
@@ -25,11 +28,12 @@ from tui.bench.generator import generate_archive
 from tui.facets import count_facets
 from tui.index.builder import build_index
 from tui.library import Library
+from tui.library_search import own_cutter
 from tui.posting_lists import TermCounts, largest, smallest
 from tui.postings import _segment_best
 from tui.search import FIRST_SCREEN, SearchResults
 from tui.search_tools import tools
-from tui.snippets import SNIPPET_CHARS, WordAnalyzer, first_word_pattern, window
+from tui.snippets import SNIPPET_CHARS, Snippets, WordAnalyzer, first_word_pattern, window
 
 QUERIES = [
     ("people", "relevance", None), ("police killed", "relevance", None),
@@ -143,6 +147,62 @@ def test_a_build_between_the_steps_is_searched_again(tmp_path: Path, seeds_dir: 
         assert timeless(done) == timeless(library.search("earthquake"))
     finally:
         library.close()
+
+
+def test_the_second_step_holds_the_searcher_only_to_map_its_sample(
+        lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its catalog reads and snippets run without the search lock: a new search's first
+    step (another thread) is not held up behind them, and the results are the same."""
+    whole = lib.search("people OR police", limit=30)
+    first = lib.search("people OR police", limit=30, first_screen=1)
+    steps = threading.current_thread()
+    locked: list[bool] = []
+    others: list[bool] = []  # whether a first step in another thread was held up
+
+    def other_first_step() -> None:
+        thread = threading.Thread(target=lib.search, args=("police",),
+                                  kwargs={"limit": 5, "first_screen": 1})
+        thread.start()
+        thread.join(10)
+        others.append(thread.is_alive())
+
+    def watched(real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            if threading.current_thread() is steps:  # not the other first step's
+                locked.append(lib._search_lock.locked())
+            return real(*args)
+        return call
+
+    real_topics = lib._topics
+
+    def topics(ids: list[str]) -> dict[str, list[str]]:
+        other_first_step()
+        return real_topics(ids)
+
+    monkeypatch.setattr(lib, "_texts", watched(lib._texts))
+    monkeypatch.setattr(lib, "_topics", watched(topics))
+    monkeypatch.setattr(Snippets, "cut", watched(Snippets.cut))
+    done = lib.complete_search(first)
+    assert len(locked) > 3 and not any(locked)  # topics, texts and every snippet cut
+    assert others == [False]
+    assert timeless(done) == timeless(whole)
+
+
+def test_a_second_steps_cutter_cuts_the_same_snippets_with_its_own_stemmer(
+        lib: Library) -> None:
+    """It cuts outside the search lock: the stemmer's cache (not safe across threads)
+    is its own, the words already analysed are shared."""
+    with lib._searching() as searcher:
+        shared = tools(searcher).snippets
+    own = own_cutter(shared)
+    stems = [[item for item in cutter.analyzer.field_analyzer.items if hasattr(item, "_stem")]
+             for cutter in (shared, own)]
+    assert stems[0] and stems[1] and stems[0][0]._stem is not stems[1][0]._stem
+    assert own.analyzer.words is shared.analyzer.words
+    first_word = first_word_pattern({"peopl", "polic"})
+    for text in lib._texts([h.id for h in lib.search("people OR police", limit=20).hits]).values():
+        terms = frozenset({"peopl", "polic"})
+        assert own.cut(text, terms, first_word) == shared.cut(text, terms, first_word)
 
 
 def test_hits_read_from_the_catalog_are_their_stored_fields(lib: Library) -> None:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 from whoosh.searching import Searcher
 
 from tui.search import SearchResults, TextLookup, TopicLookup
 from tui.search_tools import tools
+from tui.snippets import FirstWord, Segments
+
+# What cuts a snippet: a text, the words it marks, where the first may start.
+Cutter = Callable[[str, frozenset[str], FirstWord | None], Segments]
 
 # Topics a search's facets name at most.
 FACETS_SHOWN = 20
@@ -40,19 +45,37 @@ def complete(searcher: Searcher, results: SearchResults, texts: TextLookup,
     """``results`` of a first step made whole: every hit's topics and snippet, and the
     facets. ``searcher`` must be the one the first step searched
     (``results.second_step.searcher``): the sample is its document numbers."""
+    if results.second_step is None:
+        return results
+    return completed(results, sample_ids(searcher, results), texts, topics,
+                     tools(searcher).snippets.cut)
+
+
+def sample_ids(searcher: Searcher, results: SearchResults) -> list[str]:
+    """The ids whose topics the facets count: the listed hits' and the sample's. The one
+    part of the second step that needs the searcher (the sample is its document
+    numbers), so a caller that shares the searcher holds it only for this."""
+    step = results.second_step
+    if step is None:
+        return [hit.id for hit in results.hits]
+    if step.searcher is not searcher:
+        raise ValueError("the second step of a search needs the first step's searcher")
+    found = tools(searcher)
+    return [hit.id for hit in results.hits] + [found.doc_id(searcher, docnum)
+                                               for docnum in step.sample]
+
+
+def completed(results: SearchResults, ids: list[str], texts: TextLookup,
+              topics: TopicLookup, cut: Cutter) -> SearchResults:
+    """The rest of the second step, from the catalog and ``cut`` alone: the topics of
+    ``ids`` (:func:`sample_ids`) counted, and the snippets after the first screen."""
     step = results.second_step
     if step is None:
         return results
-    if step.searcher is not searcher:
-        raise ValueError("the second step of a search needs the first step's searcher")
     started = time.perf_counter()
-    found = tools(searcher)
-    listed = [hit.id for hit in results.hits]
-    ids = listed + [found.doc_id(searcher, docnum) for docnum in step.sample]
     topics_by_id = topics(ids)
-    rest = listed[step.snipped:]
+    rest = [hit.id for hit in results.hits[step.snipped:]]
     bodies = texts(rest) if rest else {}
-    cut = found.snippets.cut
     hits = tuple(dataclasses.replace(
         hit, topics=tuple(topics_by_id.get(hit.id, ())),
         snippet=hit.snippet if number < step.snipped else cut(

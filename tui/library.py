@@ -147,6 +147,18 @@ class Library(LibrarySearch):
         """This thread's connection to the current catalog."""
         return self._state().catalog
 
+    def index_stamp(self) -> tuple[str, str, str]:
+        """Which index the library reads now, for what is kept from it: changes with
+        every full build (its generation folder) and every update (the Whoosh
+        generation its catalog was committed with: the searcher moves on with the
+        catalog, not before). The build time, to the second, alone told apart neither
+        two commits in one second nor, read with all of meta, came cheap."""
+        state = self._state()
+        meta = dict(state.catalog.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('whoosh_generation', 'built_at')"))
+        return (state.generation.name, meta.get("whoosh_generation", ""),
+                meta.get("built_at", ""))
+
     @contextmanager
     def _searching(self) -> Iterator[Searcher]:
         """The library's one Whoosh searcher, for one thread at a time.

@@ -9,12 +9,13 @@ screen). Without ``first_screen`` a search runs both steps at once.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from tui.facets import complete
+from tui.facets import complete, completed, sample_ids
 from tui.search import (
     FACET_SAMPLE,
     TIME_LIMIT,
@@ -24,6 +25,8 @@ from tui.search import (
     run_search,
 )
 from tui.search_sources import hit_fields, hit_topics, running_texts
+from tui.search_tools import tools
+from tui.snippets import Snippets
 
 if TYPE_CHECKING:
     from tui.library import Library
@@ -39,7 +42,7 @@ class LibrarySearch(_Base):
     def _init_search(self) -> None:
         self._time_limit = TIME_LIMIT
         self._vocabulary_lock = threading.Lock()
-        self._words: tuple[str, Vocabulary] | None = None
+        self._words: tuple[tuple[str, str, str], Vocabulary] | None = None
 
     @property
     def time_limit(self) -> float:
@@ -91,6 +94,9 @@ class LibrarySearch(_Base):
         step = results.second_step
         if step is None:
             return results
+        # The searcher is held only to map the sample's document numbers to ids: the
+        # catalog reads and the snippets that follow took most of the step, and a new
+        # search's first step waited behind them for the searcher.
         with self._searching() as searcher:
             if step.searcher is not searcher:
                 results = run_search(searcher, self._texts, results.query, limit=step.limit,
@@ -98,7 +104,9 @@ class LibrarySearch(_Base):
                                      time_limit=step.time_limit, vocabulary=self._vocabulary,
                                      facet_sample=step.facet_sample, snippets=step.limit,
                                      fields=self._hit_fields)
-            return complete(searcher, results, self._texts, self._topics)
+            ids = sample_ids(searcher, results)
+            cutter = own_cutter(tools(searcher).snippets)
+        return completed(results, ids, self._texts, self._topics, cutter.cut)
 
     def prepare_search(self) -> None:
         """Read now what the first search would otherwise read (date keys, field
@@ -111,7 +119,7 @@ class LibrarySearch(_Base):
     def _vocabulary(self) -> Vocabulary:
         """The catalog's words, read at the first "did you mean" and after each update;
         one copy for every thread (it is only read once built)."""
-        stamp = self.catalog.meta().get("built_at", "")
+        stamp = self.index_stamp()
         with self._vocabulary_lock:
             if self._words is None or self._words[0] != stamp:
                 self._words = (stamp, Vocabulary(self.catalog.vocabulary()))
@@ -125,3 +133,14 @@ class LibrarySearch(_Base):
 
     def _topics(self, ids: list[str]) -> dict[str, list[str]]:
         return hit_topics(self._db, ids)
+
+
+def own_cutter(shared: Snippets) -> Snippets:
+    """A snippet cutter for one second step, which cuts outside the search lock while
+    another thread may be cutting too: the field analyzer's stemmer keeps a cache
+    whose eviction is not safe across threads, so each step has its own copy of the
+    analyzer (tens of microseconds to make); the words already analysed (a dict, each
+    of whose operations is atomic) are shared."""
+    own = Snippets(copy.deepcopy(shared.analyzer.field_analyzer))
+    own.analyzer.words = shared.analyzer.words
+    return own

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from textual import events
 from textual.pilot import Pilot
@@ -15,6 +18,7 @@ from textual.worker import WorkerCancelled
 
 from tui.app.chronicle_app import ChronicleApp
 from tui.index.builder import build_index
+from tui.search import SearchResults
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "seeds"
@@ -126,3 +130,48 @@ async def until(pilot: Pilot, condition, seconds: float = 10.0) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("the app never got there")
+
+
+class SearchCall(NamedTuple):
+    """One call of the library's search: its query and options, the time limit it ran
+    under, and its number (the first is 1)."""
+
+    query: str
+    options: dict[str, Any]
+    time_limit: float
+    number: int
+
+    @property
+    def complete(self) -> bool:
+        """Whether it is a complete search's first step (``first_screen`` given)."""
+        return self.options.get("first_screen") is not None
+
+
+class HeldSearches:
+    """Stands in for the app's library's search: records every call, and holds those
+    ``held`` picks until ``release`` is set (ten seconds at most)."""
+
+    def __init__(self, app: ChronicleApp, held: Callable[[SearchCall], bool]) -> None:
+        library = app.library
+        assert library is not None
+        self.release = threading.Event()
+        self.calls: list[SearchCall] = []
+        real = library.search
+
+        def search(query: str, **options: Any) -> SearchResults:
+            call = SearchCall(query, options, library.time_limit, len(self.calls) + 1)
+            self.calls.append(call)
+            if held(call):
+                self.release.wait(10)
+            return real(query, **options)
+
+        library.search = search  # type: ignore[method-assign]
+
+    @property
+    def queries(self) -> list[str]:
+        return [call.query for call in self.calls]
+
+    @property
+    def complete(self) -> list[str]:
+        """The queries of the complete searches started."""
+        return [call.query for call in self.calls if call.complete]

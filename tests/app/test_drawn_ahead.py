@@ -6,6 +6,7 @@ closes without a layout of the screen still gets its scrollbar."""
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widgets import Tree
 
+from tui.app.drawing_ahead import EndsAhead
 from tui.app.history import Location
-from tui.app.kept_links import KeptLinks
 from tui.app.navigator_rows import LOOKING
 from tui.app.pages import day_page, document_page
 from tui.app.reader import Reader
@@ -30,7 +31,7 @@ from tui.app.scrollbars import KeptScrollBar
 from tui.app.timeline import Timeline
 from tui.bench.generator import generate_archive
 from tui.index.builder import build_index
-from tui.library import DayView, Neighbours
+from tui.library import DayView, Library
 
 
 @pytest.fixture(scope="session")
@@ -92,13 +93,19 @@ async def test_the_timelines_kept_lines_are_the_lines_textual_draws(make_app, de
         assert timeline_lines(timeline) == textual_lines(timeline)
 
 
+async def ends_drawn_ahead(pilot) -> date:
+    """The app once started and its ends drawn ahead; the first day (not on screen)."""
+    app = await started(pilot)
+    await until(pilot, lambda: app.ends_ahead.done)
+    first = app.library.first_day()
+    assert first is not None and app.shown.ref != first.isoformat()
+    return first
+
+
 async def test_the_ends_drawn_ahead_are_what_a_fresh_drawing_shows(make_app, decades_index):
     app = make_app(decades_index)
     async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot)
-        await until(pilot, lambda: app.ends_ahead.done)
-        first = app.library.first_day()
-        assert first is not None and app.shown.ref != first.isoformat()
+        first = await ends_drawn_ahead(pilot)
         timeline, reader, navigator = app.timeline, app.reader, app.navigator
         drawn = len(timeline._kept), len(reader._drawn), len(navigator._drawn)
         await pilot.press("less_than_sign")
@@ -117,6 +124,40 @@ async def test_the_ends_drawn_ahead_are_what_a_fresh_drawing_shows(make_app, dec
         assert (timeline_lines(timeline), reader_lines(reader)) == shown
         assert [navigator.render_line(y).text for y in range(navigator.size.height)] == rows
         assert timeline_lines(timeline) == textual_lines(timeline)
+
+
+async def test_the_ends_drawn_ahead_read_the_catalog_in_a_worker_alone(
+        make_app, decades_index, monkeypatch):
+    """The steps on the screen thread draw only: the months and days of the ends'
+    years and months were read by the worker."""
+    stepping = threading.Event()
+    read_in_steps: list[str] = []
+    real_step = EndsAhead._step
+
+    def step(self: EndsAhead) -> None:
+        stepping.set()
+        try:
+            real_step(self)
+        finally:
+            stepping.clear()
+
+    def watched(name: str):
+        real = getattr(Library, name)
+
+        def read(self: Library, *args):
+            if stepping.is_set() and threading.current_thread() is threading.main_thread():
+                read_in_steps.append(name)
+            return real(self, *args)
+        return read
+
+    monkeypatch.setattr(EndsAhead, "_step", step)
+    for name in ("months", "days", "events_on"):
+        monkeypatch.setattr(Library, name, watched(name))
+    app = make_app(decades_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = await ends_drawn_ahead(pilot)
+        assert app.timeline.day_looks(first)  # its year and month are filled
+    assert read_in_steps == []
 
 
 async def test_opening_from_the_navigator_and_going_back_returns_to_the_same_place(
@@ -267,31 +308,6 @@ async def test_a_document_opened_again_comes_whole_in_one_repaint(
         assert app.shown is not None and app.shown.ref == AKTOBE
         assert not searches and not later  # no search again, no second repaint
         assert navigator_rows(app) == rows
-
-
-def test_kept_links_belong_to_the_index_as_it_was_built() -> None:
-    class Catalog:
-        stamp = "1"
-
-        def meta(self) -> dict[str, str]:
-            return {"built_at": self.stamp}
-
-    class Library:
-        catalog = Catalog()
-
-    library, other = Library(), Library()
-    kept = KeptLinks(size=2)
-    links = Neighbours(more_like_this=())
-    assert kept.get(library, "a") is None
-    kept.put(library, "a", links)
-    assert kept.get(library, "a") is links
-    assert kept.get(other, "a") is None  # another library (the index was reopened)
-    kept.put(library, "a", links)
-    Library.catalog.stamp = "2"  # an update committed
-    assert kept.get(library, "a") is None
-    for doc in "abc":
-        kept.put(library, doc, links)
-    assert kept.get(library, "a") is None and kept.get(library, "c") is links
 
 
 async def test_kept_scrollbar_lines_are_the_lines_textual_draws(make_app, decades_index):

@@ -1,19 +1,32 @@
 """A complete search in the app comes in two steps: the hits are painted first, then
 the facets and the other rows' snippets fill in where they are, the highlighted hit
-kept; an older search's second step never lands on a newer search's results."""
+kept; an older search's second step never lands on a newer search's results, and a
+new search cancels it rather than wait for it; a second Enter leaves a complete search
+that is running alone."""
 
 from __future__ import annotations
 
 import threading
 
-from chronicle_testing import started, until
+import pytest
+from chronicle_testing import HeldSearches, settle, started, until
 from textual.widgets import Static
+from textual.worker import Worker, get_current_worker
 
 from tui.app import search_panel
 from tui.app.search_panel import SearchPanel
+from tui.app.search_steps import SECOND_STEP
 from tui.search import SearchResults
 
 QUERY = "kazakhstan"
+
+
+@pytest.fixture(autouse=True)
+def one_row_a_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As-you-type results list one hit and a complete search's first step cuts one
+    row's snippet: Enter makes a complete search, the other rows' snippets in its
+    second step."""
+    monkeypatch.setattr(SearchPanel, "typing_hits", property(lambda self: 1))
 
 
 def facet_text(app) -> str:
@@ -39,20 +52,23 @@ def held_second_steps(app) -> tuple[threading.Event, list[SearchResults]]:
 Held = tuple[SearchPanel, threading.Event, list[SearchResults]]
 
 
-async def entered_with_second_steps_held(app, pilot) -> Held:
-    """/, the query and Enter, with the search's second steps held (``held_second_steps``)."""
-    release, asked = held_second_steps(app)
+async def entered(app, pilot) -> SearchPanel:
+    """/, the query and Enter: a complete search."""
     panel = app.search_panel
     await pilot.press("slash")
     panel.set_query(QUERY)
     await pilot.press("enter")
-    return panel, release, asked
+    return panel
+
+
+async def entered_with_second_steps_held(app, pilot) -> Held:
+    """/, the query and Enter, with the search's second steps held (``held_second_steps``)."""
+    release, asked = held_second_steps(app)
+    return await entered(app, pilot), release, asked
 
 
 async def test_hits_come_first_then_the_facets_and_snippets_fill_in_keeping_the_highlight(
-        make_app, linked_index, monkeypatch):
-    # one row's snippet in the first step: the other rows' come with the second
-    monkeypatch.setattr(SearchPanel, "typing_hits", property(lambda self: 1))
+        make_app, linked_index):
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
@@ -86,8 +102,6 @@ async def test_hits_come_first_then_the_facets_and_snippets_fill_in_keeping_the_
 async def test_an_older_searchs_second_step_never_lands_on_a_newer_search(
         make_app, linked_index, monkeypatch):
     monkeypatch.setattr(search_panel, "COMPLETE_PAUSE", 60.0)
-    # as-you-type results list one hit: Enter then makes a complete search, in two steps
-    monkeypatch.setattr(SearchPanel, "typing_hits", property(lambda self: 1))
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
@@ -106,9 +120,7 @@ async def test_an_older_searchs_second_step_never_lands_on_a_newer_search(
         assert panel.results.facets == want.facets and panel.hits == list(want.hits)
 
 
-async def test_the_topic_key_waits_for_the_topics_to_be_counted(make_app, linked_index,
-                                                                monkeypatch):
-    monkeypatch.setattr(SearchPanel, "typing_hits", property(lambda self: 1))
+async def test_the_topic_key_waits_for_the_topics_to_be_counted(make_app, linked_index):
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
@@ -123,9 +135,7 @@ async def test_the_topic_key_waits_for_the_topics_to_be_counted(make_app, linked
         assert panel.results is not None and panel.results.facets
 
 
-async def test_a_failed_second_step_leaves_the_hits_without_topics(make_app, linked_index,
-                                                                    monkeypatch):
-    monkeypatch.setattr(SearchPanel, "typing_hits", property(lambda self: 1))
+async def test_a_failed_second_step_leaves_the_hits_without_topics(make_app, linked_index):
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
@@ -134,11 +144,73 @@ async def test_a_failed_second_step_leaves_the_hits_without_topics(make_app, lin
             raise OSError("the catalog went away")
 
         app.library.complete_search = complete_search
-        panel = app.search_panel
-        await pilot.press("slash")
-        panel.set_query(QUERY)
-        await pilot.press("enter")
+        panel = await entered(app, pilot)
         await until(pilot, lambda: panel.complete and panel.query_text == QUERY)
         assert panel.results is not None and not panel.results.facets_pending
         assert panel.results.facets == () and len(panel.hits) > 1
         assert "Topics" not in facet_text(app) and not app.search_allows("search_topic")
+
+
+def second_step_workers(app) -> list[Worker]:
+    return [worker for worker in app.workers if worker.group == SECOND_STEP]
+
+
+async def test_a_new_search_cancels_the_older_second_step_and_does_not_wait_for_it(
+        make_app, linked_index, monkeypatch):
+    """The older second step is held in its catalog reads (inside the library's
+    ``complete_search``): a letter typed meanwhile is answered all the same, and the
+    held step is cancelled and never lands."""
+    monkeypatch.setattr(search_panel, "COMPLETE_PAUSE", 60.0)
+    app = make_app(linked_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        library = app.library
+        real_topics = library._topics
+        release, reading, read = threading.Event(), threading.Event(), threading.Event()
+
+        def topics(ids: list[str]) -> dict[str, list[str]]:
+            if get_current_worker().group != SECOND_STEP:
+                return real_topics(ids)
+            reading.set()
+            release.wait(10)
+            try:
+                return real_topics(ids)
+            finally:
+                read.set()
+
+        library._topics = topics
+        panel = await entered(app, pilot)
+        await until(pilot, lambda: reading.is_set())
+        [older] = second_step_workers(app)
+        try:
+            await pilot.press("slash")  # back in the box (Enter left it), and a letter
+            panel.set_query(QUERY + "s")
+            await until(pilot, lambda: panel.answered and panel.results is not None
+                        and panel.results.query == QUERY + "s")
+            assert older.is_cancelled and not read.is_set()  # answered while it is held
+        finally:
+            release.set()
+        await until(pilot, lambda: read.is_set())
+        await settle(pilot)
+        assert panel.results is not None and panel.results.query == QUERY + "s"
+
+
+async def test_a_second_enter_leaves_the_running_complete_search_alone(
+        make_app, linked_index):
+    app = make_app(linked_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        searches = HeldSearches(app, lambda call: call.complete)
+        panel = await entered(app, pilot)
+        await until(pilot, lambda: searches.complete == [QUERY])
+        seq = panel.seq
+        try:
+            panel.flush()  # Enter again, the first step still running
+            await pilot.pause()
+            assert panel.seq == seq and searches.complete == [QUERY]
+        finally:
+            searches.release.set()
+        await until(pilot, lambda: panel.complete)
+        assert searches.complete == [QUERY]
+        assert panel.results is not None and panel.results.query == QUERY
+        assert not panel.results.facets_pending and panel.hits

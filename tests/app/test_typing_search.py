@@ -5,9 +5,7 @@ box without laying out the whole screen."""
 
 from __future__ import annotations
 
-import threading
-
-from chronicle_testing import searched, started, until
+from chronicle_testing import HeldSearches, searched, started, until
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -24,9 +22,17 @@ def footer_text(app) -> str:
     return " ".join(str(key.render()) for key in app.query_one(KeyFooter).children)
 
 
-def one_hit_while_typing(monkeypatch) -> None:
-    """As-you-type searches list a single hit (as if the list showed one)."""
+def one_hit_while_typing(monkeypatch, complete_pause: float) -> None:
+    """As-you-type searches list a single hit (as if the list showed one), and are
+    completed after ``complete_pause`` seconds of quiet."""
     monkeypatch.setattr(SearchPanel, "typing_hits", property(lambda self: 1))
+    monkeypatch.setattr(search_panel, "COMPLETE_PAUSE", complete_pause)
+
+
+async def full_search(pilot) -> SearchResults:
+    """Once the app has started: what one full search for the query gives."""
+    app = await started(pilot)
+    return app.library.search(QUERY, limit=search_panel.RESULT_LIMIT)
 
 
 def topics_of(results: SearchResults) -> dict[str, int]:
@@ -40,12 +46,10 @@ def topics_of(results: SearchResults) -> dict[str, int]:
 async def test_typed_results_list_a_screen_of_hits_and_are_completed_as_a_full_search(
     make_app, linked_index, monkeypatch
 ):
-    one_hit_while_typing(monkeypatch)
-    monkeypatch.setattr(search_panel, "COMPLETE_PAUSE", 0.05)
+    one_hit_while_typing(monkeypatch, 0.05)
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot)
-        full = app.library.search(QUERY, limit=search_panel.RESULT_LIMIT)
+        full = await full_search(pilot)
         assert full.total > 1 and full.facets
         panel = app.search_panel
         answers: list[SearchResults] = []
@@ -77,12 +81,10 @@ async def test_typed_results_list_a_screen_of_hits_and_are_completed_as_a_full_s
 async def test_enter_completes_typed_results_that_list_fewer_hits_than_there_are(
     make_app, linked_index, monkeypatch
 ):
-    one_hit_while_typing(monkeypatch)
-    monkeypatch.setattr(search_panel, "COMPLETE_PAUSE", 60.0)
+    one_hit_while_typing(monkeypatch, 60.0)
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot)
-        full = app.library.search(QUERY, limit=search_panel.RESULT_LIMIT)
+        full = await full_search(pilot)
         panel = app.search_panel
         await pilot.press("slash", *QUERY)
         await searched(pilot)
@@ -101,60 +103,62 @@ async def test_a_letter_is_searched_at_once_and_letters_typed_meanwhile_wait_for
     app = make_app(seeds_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        release = threading.Event()
-        calls: list[str] = []
-        real = app.library.search
-
-        def search(query: str, **kwargs: object) -> SearchResults:
-            calls.append(query)
-            if len(calls) == 1:
-                release.wait(10)
-            return real(query, **kwargs)
-
-        app.library.search = search
+        searches = HeldSearches(app, lambda call: call.number == 1)
         panel = app.search_panel
         await pilot.press("slash", "t")
-        await until(pilot, lambda: calls == ["t"])  # no search was running: at once
+        await until(pilot, lambda: searches.queries == ["t"])  # none was running: at once
         await pilot.press(*"araz")
         await pilot.pause(0.1)
-        assert calls == ["t"]  # typed while "t" was searched: they wait for a pause
-        await pilot.press("enter")  # ... or for Enter
-        await until(pilot, lambda: calls == ["t", "taraz"])
-        release.set()
+        assert searches.queries == ["t"]  # typed while "t" was searched: they wait ...
+        await pilot.press("enter")  # ... for a pause, or for Enter
+        await until(pilot, lambda: searches.queries == ["t", "taraz"])
+        searches.release.set()
         await until(pilot, lambda: panel.complete)
         assert panel.results is not None and panel.results.query == "taraz"
-        assert calls == ["t", "taraz"]  # one search for the burst of letters
+        assert searches.queries == ["t", "taraz"]  # one search for the burst of letters
 
 
 async def test_enter_while_a_typed_search_still_runs_searches_again_for_complete_results(
     make_app, linked_index, monkeypatch
 ):
-    one_hit_while_typing(monkeypatch)
-    monkeypatch.setattr(search_panel, "COMPLETE_PAUSE", 60.0)
+    one_hit_while_typing(monkeypatch, 60.0)
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot)
-        full = app.library.search(QUERY, limit=search_panel.RESULT_LIMIT)
-        release = threading.Event()
-        limits: list[float] = []
-        real = app.library.search
-
-        def search(query: str, **kwargs: object) -> SearchResults:
-            limits.append(app.library.time_limit)
-            if len(limits) == 1:
-                release.wait(10)
-            return real(query, **kwargs)
-
-        app.library.search = search
+        full = await full_search(pilot)
+        searches = HeldSearches(app, lambda call: call.number == 1)
         panel = app.search_panel
         await pilot.press("slash")
         panel.set_query(QUERY)
-        await until(pilot, lambda: len(limits) == 1)
+        await until(pilot, lambda: len(searches.calls) == 1)
         await pilot.press("enter")
-        await until(pilot, lambda: len(limits) == 2)
+        await until(pilot, lambda: len(searches.calls) == 2)
+        limits = [call.time_limit for call in searches.calls]
         assert limits == [search_panel.TYPING_TIME_LIMIT, app.library.time_limit]
-        release.set()
+        searches.release.set()
         await until(pilot, lambda: panel.complete)
+        assert [hit.id for hit in panel.hits] == [hit.id for hit in full.hits]
+
+
+async def test_enter_while_typed_results_are_being_completed_leaves_that_search_alone(
+    make_app, linked_index, monkeypatch
+):
+    one_hit_while_typing(monkeypatch, 0.05)
+    app = make_app(linked_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        full = await full_search(pilot)
+        searches = HeldSearches(app, lambda call: call.complete)
+        panel = app.search_panel
+        await pilot.press("slash")
+        panel.set_query(QUERY)
+        await until(pilot, lambda: searches.complete == [QUERY])  # typing paused: completing
+        try:
+            await pilot.press("enter")
+            await pilot.pause()
+            assert searches.complete == [QUERY]  # not started again
+        finally:
+            searches.release.set()
+        await until(pilot, lambda: panel.complete)
+        assert searches.complete == [QUERY]
         assert [hit.id for hit in panel.hits] == [hit.id for hit in full.hits]
 
 
@@ -162,8 +166,7 @@ async def test_the_footer_waits_for_typing_to_pause_but_not_after_complete_resul
     make_app, linked_index, monkeypatch
 ):
     monkeypatch.setattr(search_panel, "FOOTER_PAUSE", 60.0)
-    monkeypatch.setattr(search_panel, "COMPLETE_PAUSE", 60.0)
-    one_hit_while_typing(monkeypatch)
+    one_hit_while_typing(monkeypatch, 60.0)
     app = make_app(linked_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)

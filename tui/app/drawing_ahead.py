@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from tui.app.navigator_rows import NavRow, day_rows
 from tui.app.pages import day_page
 from tui.app.reader import Page
-from tui.library import DayView
+from tui.library import DayView, EventSummary, Library
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -34,7 +34,31 @@ PAUSE = 0.05  # no input for this long, and no page being opened: a step may run
 CHECK_EVERY = 0.05
 LOOKS_PER_STEP = 24  # timeline lines drawn per step (about a tenth of a millisecond each)
 
-End = tuple[date, Page, list[NavRow]]
+
+class ReadAhead:
+    """What the timeline reads to fill one end's year and month: their months and
+    days as the worker read them (reading them on the screen thread had
+    taken up to a dozen milliseconds of a pause, from a cold cache at 100,000
+    events), anything else from the library itself."""
+
+    def __init__(self, library: Library, day: date) -> None:
+        self.library = library
+        self._months = {day.year: library.months(day.year)}
+        self._days = {(day.year, day.month): library.days(day.year, day.month)}
+
+    def months(self, year: int) -> list[tuple[int, int]]:
+        found = self._months.get(year)
+        return self.library.months(year) if found is None else found
+
+    def days(self, year: int, month: int) -> list[tuple[date, int]]:
+        found = self._days.get((year, month))
+        return self.library.days(year, month) if found is None else found
+
+    def events_on(self, day: date) -> list[EventSummary]:
+        return self.library.events_on(day)
+
+
+End = tuple[date, Page, list[NavRow], ReadAhead]
 
 
 class EndsAhead:
@@ -71,7 +95,7 @@ class EndsAhead:
             if day is not None:
                 events = library.events_on(day)
                 ends.append((day, day_page(day, DayView.grouped(day, events)),
-                             day_rows(events)))
+                             day_rows(events), ReadAhead(library, day)))
         if not worker.is_cancelled:
             self.app.call_from_thread(self._begin, ends)
 
@@ -82,13 +106,18 @@ class EndsAhead:
     def _drawing(self, ends: list[End]) -> Iterator[None]:
         """One step per yield, each a few milliseconds of the screen thread."""
         app = self.app
-        for day, page, rows in ends:
+        for day, page, rows, read in ends:
             shown = app.shown
             if shown is not None and shown.kind == "day" and shown.ref == day.isoformat():
                 continue  # on screen now: drawn already
-            looks = app.timeline.day_looks(day)  # fills the year and month if need be
+            timeline = app.timeline
+            if timeline.library is not read.library:
+                continue  # the archive was opened again meanwhile
+            # The day's year and month are filled, if they were not, from what the
+            # worker read.
+            looks = timeline.day_looks(day, read)
             for start in range(0, len(looks), LOOKS_PER_STEP):
-                app.timeline.draw_ahead(looks[start:start + LOOKS_PER_STEP])
+                timeline.draw_ahead(looks[start:start + LOOKS_PER_STEP])
                 yield
             app.reader.draw_page_ahead(page)
             yield

@@ -9,9 +9,10 @@ As-you-type results are quick (a short time limit, one screen of hits) and compl
 when typing pauses. A complete search comes in two steps: its hits, with the snippets
 of the rows on screen, are shown first; a second worker, started once they are
 painted, brings the facets (the topic line) and the other rows' snippets, which fill
-in the rows where they are, the highlight and scroll position kept. A query the query
-layer rejects (unbalanced quotes or brackets, unknown field) shows its message under
-the box and leaves the last good results in place.
+in the rows where they are, the highlight and scroll position kept; a new request
+cancels it. Enter again leaves a complete search of the same request running. A query
+the query layer rejects (unbalanced quotes or brackets, unknown field) shows its
+message under the box and leaves the last good results in place.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class SearchPanel(SearchSteps, Vertical):
         self.error: str | None = None
         self._timer: Timer | None = None  # the typing pause before a search starts
         self._worker: Worker[None] | None = None  # the newest search started
+        self._complete_seq: int | None = None  # the request it is a complete search of
         self._completion: Timer | None = None  # the pause before partial results complete
         self._partial_of: int | None = None  # the request whose results are incomplete
         self._filling: int | None = None  # the request whose facets are still to come
@@ -164,6 +166,7 @@ class SearchPanel(SearchSteps, Vertical):
         ``COMPLETE_PAUSE``, or at once on Enter."""
         self.seq += 1
         self._stop_timers()
+        self.stop_second_step()  # the older search's: it can no longer land
         self._stop_footer_timer()  # set again when the answer comes
         self._partial_of = None
         text = self.query_text
@@ -194,6 +197,7 @@ class SearchPanel(SearchSteps, Vertical):
             count = RESULT_LIMIT if limit is None else self.typing_hits
             self._worker = self._search(seq, text, sort, kind, limit, count,
                                         self.results_list.row_width, self.typing_hits)
+            self._complete_seq = seq if limit is None else None
 
     @property
     def typing_hits(self) -> int:
@@ -205,7 +209,10 @@ class SearchPanel(SearchSteps, Vertical):
     def flush(self) -> None:
         """Enter: a search waiting for the typing pause, or one still running as you
         type, starts again now as a complete one, and as-you-type results still to be
-        completed are completed now."""
+        completed are completed now. A complete search for the request already running
+        is left to run (a second Enter had started it again)."""
+        if self._completing:
+            return
         if self._timer is not None or not self.answered:
             self.request(pause=0, complete=True)
         elif self._partial_of == self.seq:
@@ -219,6 +226,15 @@ class SearchPanel(SearchSteps, Vertical):
             self._worker = self._search(seq, self.query_text, self.sort, self.kind, None,
                                         RESULT_LIMIT, self.results_list.row_width,
                                         self.typing_hits)
+            self._complete_seq = seq
+
+    @property
+    def _completing(self) -> bool:
+        """Whether a complete search for the newest request (its query, order and
+        filter: changing any is a new request) is running its first step."""
+        worker = self._worker
+        return (self._timer is None and self._complete_seq == self.seq
+                and worker is not None and not worker.is_finished)
 
     @property
     def complete(self) -> bool:

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
+# The worker group of a complete search's second step.
+SECOND_STEP = "search-facets"
+
 
 class SearchSteps(_Base):
     """Search panel mixin: the workers of its searches and what they hand back."""
@@ -66,7 +69,7 @@ class SearchSteps(_Base):
         if seq == self.seq and self._filling == seq and self.results is results:
             self._filler(seq, results, rows, self.results_list.row_width)
 
-    @work(thread=True, exclusive=True, group="search-facets", exit_on_error=False)
+    @work(thread=True, exclusive=True, group=SECOND_STEP, exit_on_error=False)
     def _filler(self, seq: int, first: SearchResults, rows: Rows | None, width: int) -> None:
         """The second step of a complete search: its facets and every row's snippet
         (the rows the first step made, kept where their hits did not change)."""
@@ -74,13 +77,22 @@ class SearchSteps(_Base):
         library = getattr(self.app, "library", None)
         filled: tuple[SearchResults, Rows] | None = None
         try:
-            if library is not None and seq == self.seq:
+            # A new request cancels this step (``stop_second_step``): it stops at the
+            # next of these checks.
+            if library is not None and seq == self.seq and not worker.is_cancelled:
                 done = library.complete_search(first)
-                filled = (done, completed_rows(first, done, rows, width))
+                if not worker.is_cancelled:
+                    filled = (done, completed_rows(first, done, rows, width))
         except Exception:  # noqa: BLE001 - the hits stay as they are, without facets
             filled = None
         if not worker.is_cancelled:
             self.app.call_from_thread(self._filled, seq, first, filled)
+
+    def stop_second_step(self) -> None:
+        """Cancel a second step still running: its answer can no longer land, and a
+        search started now does not wait behind it for the library's searcher."""
+        self.workers.cancel_group(self, SECOND_STEP)
+        self._filling = None
 
     def _filled(self, seq: int, first: SearchResults,
                 filled: tuple[SearchResults, Rows] | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual.widgets import Tree
@@ -19,10 +19,18 @@ from tui.app.actions import bindings_for
 from tui.app.timeline_lines import Look, TimelineLines
 
 if TYPE_CHECKING:
-    from tui.library import Library
+    from tui.library import EventSummary, Library
 
 HEADLINE_WIDTH = 90
 REVEAL_EVENTS_UP_TO = 150
+
+
+class TimelineSource(Protocol):
+    """What the timeline reads its levels from: the library, or what a worker read."""
+
+    def months(self, year: int) -> list[tuple[int, int]]: ...
+    def days(self, year: int, month: int) -> list[tuple[date, int]]: ...
+    def events_on(self, day: date) -> list[EventSummary]: ...
 
 
 @dataclass(slots=True)
@@ -78,16 +86,18 @@ class Timeline(TimelineLines[TimelineItem]):
 
     # -- lazy filling ---------------------------------------------------------------
 
-    def _fill(self, node: TreeNode[TimelineItem]) -> None:
+    def _fill(self, node: TreeNode[TimelineItem], source: TimelineSource | None = None) -> None:
+        """Add a node's children once, read from ``source`` (the library by default)."""
         item = node.data
-        if item is None or item.loaded or self.library is None:
+        lib = source or self.library
+        if item is None or item.loaded or lib is None:
             return
         item.loaded = True
         with self.adding_to(node):
-            self._add_children(node, item, self.library)
+            self._add_children(node, item, lib)
 
     def _add_children(self, node: TreeNode[TimelineItem], item: TimelineItem,
-                      lib: Library) -> None:
+                      lib: TimelineSource) -> None:
         if item.level == "year":
             for month, count in lib.months(item.year):
                 node.add(
@@ -127,9 +137,10 @@ class Timeline(TimelineLines[TimelineItem]):
     # -- finding a day --------------------------------------------------------------
 
     def _child(
-        self, node: TreeNode[TimelineItem], **match: object
+        self, node: TreeNode[TimelineItem], source: TimelineSource | None = None,
+        **match: object
     ) -> TreeNode[TimelineItem] | None:
-        self._fill(node)
+        self._fill(node, source)
         for child in node.children:
             data = child.data
             if data is not None and all(getattr(data, k) == v for k, v in match.items()):
@@ -171,13 +182,14 @@ class Timeline(TimelineLines[TimelineItem]):
         else:
             self.call_after_refresh(self._cursor_to, target)
 
-    def day_looks(self, day: date) -> list[Look]:
+    def day_looks(self, day: date, source: TimelineSource | None = None) -> list[Look]:
         """The lines a reveal of ``day`` shows, as they will look then (its year and
         month open, the years a reveal opened closed, the cursor on the day), for
-        ``draw_ahead``. Fills the year and month from the library if they were not."""
-        year = self._child(self.root, level="year", year=day.year)
-        month = year and self._child(year, level="month", month=day.month)
-        node = month and self._child(month, level="day", day=day)
+        ``draw_ahead``. Fills the year and month, if they were not, from ``source``
+        (months and days read beforehand in a worker) or the library."""
+        year = self._child(self.root, source, level="year", year=day.year)
+        month = year and self._child(year, source, level="month", month=day.month)
+        node = month and self._child(month, source, level="day", day=day)
         if not (year and month and node):
             return []
         # Textual's Tree counts every top-level line (under the hidden root) as a last one.
