@@ -22,6 +22,7 @@ import gc
 import multiprocessing
 import pickle
 import select
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -43,7 +44,9 @@ COUNT_EVERY = 64
 POLL_SECONDS = 0.2
 
 FieldSets = Iterable[dict[str, Any]]
-Posting = tuple[int, float, bytes]
+# A term's postings, gathered: document numbers, weights and encoded values (about 20
+# bytes a posting, where a tuple each took over 120).
+TermPostings = tuple[array, array, list[bytes]]
 
 
 def _check_fields(schema: Schema) -> None:
@@ -82,7 +85,7 @@ def _written(ix: Index, field_sets: FieldSets,
     _check_fields(schema)
     segment = codec.new_segment(storage, ix.indexname)
     perdoc = codec.per_document_writer(storage, segment)
-    postings: dict[str, dict[bytes, list[Posting]]] = {}
+    postings: dict[str, dict[bytes, TermPostings]] = {}
     docnum = 0
     try:
         for fields in field_sets:
@@ -103,7 +106,7 @@ def _written(ix: Index, field_sets: FieldSets,
     return segment
 
 
-def _add_document(perdoc: Any, schema: Schema, postings: dict[str, dict[bytes, list[Posting]]],
+def _add_document(perdoc: Any, schema: Schema, postings: dict[str, dict[bytes, TermPostings]],
                   docnum: int, fields: dict[str, Any]) -> None:
     """What ``SegmentWriter.add_document`` does for one document, the postings kept by
     term instead of pooled."""
@@ -122,11 +125,11 @@ def _add_document(perdoc: Any, schema: Schema, postings: dict[str, dict[bytes, l
             scorable = field.scorable
             for tbytes, freq, weight, vbytes in field.index(value):
                 plist = terms.get(tbytes)
-                posting = (docnum, weight * 1.0, vbytes or b"")
                 if plist is None:
-                    terms[tbytes] = [posting]
-                else:
-                    plist.append(posting)
+                    plist = terms[tbytes] = (array("I"), array("d"), [])
+                plist[0].append(docnum)
+                plist[1].append(weight)
+                plist[2].append(vbytes or b"")
                 if scorable:
                     length += freq
         perdoc.add_field(name, field, value if field.stored else None, length)
@@ -137,7 +140,7 @@ def _add_document(perdoc: Any, schema: Schema, postings: dict[str, dict[bytes, l
 
 
 def _write_postings(codec: Any, storage: Any, schema: Schema, segment: Segment,
-                    postings: dict[str, dict[bytes, list[Posting]]], doccount: int) -> None:
+                    postings: dict[str, dict[bytes, TermPostings]], doccount: int) -> None:
     """Every field's terms in order, each posting with its document's length in that
     field as the segment stores it (so block statistics match Whoosh's)."""
     lengths = codec.per_document_reader(storage, segment)
@@ -157,11 +160,12 @@ def _write_postings(codec: Any, storage: Any, schema: Schema, segment: Segment,
             add = writer.add
             for tbytes in sorted(terms):
                 writer.start_term(tbytes)
+                docnums, weights, values = terms[tbytes]
                 if lens is None:
-                    for docnum, weight, vbytes in terms[tbytes]:
+                    for docnum, weight, vbytes in zip(docnums, weights, values, strict=True):
                         add(docnum, weight, vbytes, 0)
                 else:
-                    for docnum, weight, vbytes in terms[tbytes]:
+                    for docnum, weight, vbytes in zip(docnums, weights, values, strict=True):
                         add(docnum, weight, vbytes, lens[docnum])
                 writer.finish_term()
             writer.finish_field()
