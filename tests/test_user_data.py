@@ -1,12 +1,15 @@
-"""User data: bookmarks, history and state persist; corrupt files are set aside."""
+"""User data: bookmarks, history and state persist, each archive its own places; files
+from before per-archive data are taken over; corrupt files are set aside."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tui.app.history import Location
 from tui.app.user_data import UserData, write_json_atomic
+from tui.config import archive_data_dir
 
 MARK = Location("event", "news/2011/11/12/x.md", "A [bold]headline[/]")
 
@@ -90,3 +93,127 @@ def test_writing_behind_keeps_the_newest_of_each_file_once_flushed(tmp_path: Pat
     assert again.state["last"]["ref"] == "2011-11-30"
     assert again.bookmarks == [MARK]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+# -- one folder per archive ---------------------------------------------------------
+
+DAY = Location("day", "2016-06-05", "2016-06-05")
+
+
+def test_each_archive_gets_its_own_safe_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = archive_data_dir(data, tmp_path / "a" / "news archive")
+    other = archive_data_dir(data, tmp_path / "b" / "news archive")
+    assert first.parent == other.parent == data / "archives"
+    assert first != other  # same last part, other path: another folder
+    assert first.name.startswith("news-archive-")
+    (tmp_path / "a" / "news archive").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    assert archive_data_dir(data, tmp_path / "link" / "news archive") == first  # resolved
+    odd = archive_data_dir(data, tmp_path / ("..~ Ünï\x1b[31m/*?:" + "x" * 80))
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,32}-[0-9a-f]{16}", odd.name)
+    assert re.fullmatch(r"archive-[0-9a-f]{16}", archive_data_dir(data, Path("/")).name)
+
+
+def test_places_stay_with_their_archive_and_settings_are_shared(tmp_path: Path) -> None:
+    first, other = tmp_path / "first", tmp_path / "other"
+    data = UserData(tmp_path, first)
+    data.toggle_bookmark(MARK)
+    data.history.visit(DAY)
+    data.history.visit(MARK)
+    data.save_history()
+    data.set_state(last=MARK.to_dict(), theme="nord")
+    data.add_search("taraz")
+    elsewhere = UserData(tmp_path, other)
+    assert elsewhere.bookmarks == [] and elsewhere.history.entries == []
+    assert "last" not in elsewhere.state
+    assert elsewhere.state["theme"] == "nord" and elsewhere.searches == ["taraz"]
+    elsewhere.set_state(last=DAY.to_dict())
+    back = UserData(tmp_path, first)
+    assert back.bookmarks == [MARK] and back.history.current == MARK
+    assert back.state["last"] == MARK.to_dict()
+    assert json.loads((tmp_path / "state.json").read_text(encoding="utf-8")) == {"theme": "nord"}
+    assert not (tmp_path / "bookmarks.json").exists()
+
+
+def _legacy(directory: Path) -> None:
+    """The files an earlier Chronicle kept at the top of the directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(directory / "bookmarks.json", [MARK.to_dict()])
+    write_json_atomic(directory / "history.json",
+                      {"index": 1, "entries": [DAY.to_dict(), MARK.to_dict()]})
+    write_json_atomic(directory / "state.json",
+                      {"theme": "nord", "last": MARK.to_dict(), "timeline_day": "2016-06-05"})
+
+
+def test_the_first_archive_opened_takes_over_the_data_from_before(tmp_path: Path) -> None:
+    _legacy(tmp_path)
+    data = UserData(tmp_path, tmp_path / "first")
+    assert data.bookmarks == [MARK] and data.history.current == MARK
+    assert data.history.can_go_back()
+    assert data.state == {"theme": "nord", "last": MARK.to_dict(), "timeline_day": "2016-06-05"}
+    assert data.notices and not data.problems
+    folder = archive_data_dir(tmp_path, tmp_path / "first")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bookmarks.json", "history.json", "state.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archives", "state.json"]
+    assert json.loads((tmp_path / "state.json").read_text(encoding="utf-8")) == {"theme": "nord"}
+    other = UserData(tmp_path, tmp_path / "other")
+    assert other.bookmarks == [] and other.history.entries == [] and not other.notices
+    assert other.state == {"theme": "nord"}
+    again = UserData(tmp_path, tmp_path / "first")
+    assert again.bookmarks == [MARK] and again.history.current == MARK and not again.notices
+
+
+def test_a_takeover_cut_short_is_finished_by_its_own_archive_only(tmp_path: Path) -> None:
+    _legacy(tmp_path)
+    (tmp_path / "archives").write_text("in the way", encoding="utf-8")
+    failed = UserData(tmp_path, tmp_path / "first")
+    assert any("kept in" in p for p in failed.problems)
+    assert failed.bookmarks == []
+    assert (tmp_path / "bookmarks.json").exists() and (tmp_path / "legacy-claim.json").exists()
+    (tmp_path / "archives").unlink()
+    other = UserData(tmp_path, tmp_path / "other")
+    assert other.bookmarks == [] and "last" not in other.state
+    assert (tmp_path / "bookmarks.json").exists()
+    finished = UserData(tmp_path, tmp_path / "first")
+    assert finished.bookmarks == [MARK] and finished.state["last"] == MARK.to_dict()
+    assert not (tmp_path / "legacy-claim.json").exists()
+    assert not (tmp_path / "bookmarks.json").exists()
+
+
+def test_an_archive_folder_is_never_overwritten_by_data_from_before(tmp_path: Path) -> None:
+    data = UserData(tmp_path, tmp_path / "first")
+    data.toggle_bookmark(DAY)
+    _legacy(tmp_path)
+    again = UserData(tmp_path, tmp_path / "first")
+    assert again.bookmarks == [DAY]
+    assert (tmp_path / "bookmarks.json").exists()  # not taken, not lost
+
+
+def test_corrupt_files_are_set_aside_in_both_places(tmp_path: Path) -> None:
+    _legacy(tmp_path)
+    (tmp_path / "history.json").write_text("[1, 2", encoding="utf-8")
+    data = UserData(tmp_path, tmp_path / "first")
+    assert data.bookmarks == [MARK] and data.history.entries == []
+    assert any("history.json" in p and "moved aside" in p for p in data.problems)
+    assert list(tmp_path.glob("history.json.corrupt-*"))
+    folder = data.archive_directory
+    (folder / "bookmarks.json").write_text("{oops", encoding="utf-8")
+    again = UserData(tmp_path, tmp_path / "first")
+    assert again.bookmarks == [] and again.history.current is None
+    assert any("bookmarks.json" in p and "moved aside" in p for p in again.problems)
+    assert list(folder.glob("bookmarks.json.corrupt-*"))
+
+
+def test_opening_a_place_writes_only_the_archive_file(tmp_path: Path) -> None:
+    data = UserData(tmp_path, tmp_path / "first", write_behind=True)
+    data.set_state(theme="nord")
+    shared = (tmp_path / "state.json")
+    data.flush()
+    before = shared.stat().st_mtime_ns
+    data.set_state(last=MARK.to_dict(), timeline_day="2016-06-05")
+    data.flush()
+    assert shared.stat().st_mtime_ns == before
+    own = json.loads((data.archive_directory / "state.json").read_text(encoding="utf-8"))
+    assert own == {"last": MARK.to_dict(), "timeline_day": "2016-06-05"}

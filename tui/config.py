@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ import platformdirs
 
 APP_NAME = "chronicle"
 CONFIG_NAME = "config.toml"
+ARCHIVES_DIR = "archives"  # in the user data directory: one folder per archive
+ARCHIVE_STEM_LENGTH = 32
 
 
 class ChronicleError(Exception):
@@ -120,8 +123,28 @@ def fallback_index(archive: Path) -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME)) / f"index-{digest.hexdigest()[:16]}"
 
 
+def archive_data_dir(data_dir: Path, archive: Path) -> Path:
+    """The folder of ``data_dir`` keeping one archive's history, last place and bookmarks.
+
+    Its name is a short readable stem of the archive's resolved path (its last part, cut
+    to letters, digits, ``-`` and ``_``) plus a hash of the whole path: two archives never
+    share a folder, and the name is safe on any file system.
+    """
+    try:
+        resolved = Path(archive).expanduser().resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the path as written still names it
+        resolved = Path(os.path.abspath(Path(archive).expanduser()))
+    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", resolved.name)[:ARCHIVE_STEM_LENGTH].strip("-_")
+    return Path(data_dir) / ARCHIVES_DIR / f"{stem or 'archive'}-{digest[:16]}"
+
+
 def user_data_dir() -> Path:
-    """Where bookmarks and history go (``CHRONICLE_DATA`` overrides); created on demand."""
+    """Where bookmarks and history go (``CHRONICLE_DATA`` overrides); created on demand.
+
+    Settings shared by every archive sit at its top; each archive's own places sit in
+    its :func:`archive_data_dir`.
+    """
     override = os.environ.get("CHRONICLE_DATA")
     path = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
     try:

@@ -59,7 +59,8 @@ MAIN_VIEW_ONLY = {a.id for a in ACTIONS if a.pane == "app"} - WORKS_OVER_DIALOGS
 class ChronicleApp(
     ArchiveOpening, SearchActionsMixin, UserActionsMixin, PaneLayout, App[None]
 ):
-    """Browse one archive through its index; ``data_dir`` holds what persists."""
+    """Browse one archive through its index; ``data_dir`` holds what persists (this
+    archive's places in its own folder there)."""
 
     CSS_PATH = ["chronicle_app.tcss", "search_panel.tcss"]
     TITLE = "Chronicle"
@@ -79,7 +80,7 @@ class ChronicleApp(
         super().__init__()
         self.archive_dir = Path(archive_dir)
         self.index_dir = Path(index_dir)
-        self.user_data = UserData(Path(data_dir), write_behind=True)
+        self.user_data = UserData(Path(data_dir), self.archive_dir, write_behind=True)
         self.history = self.user_data.history
         self.library: Library | None = None
         self.shown: Location | None = None
@@ -143,6 +144,8 @@ class ChronicleApp(
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         for note in self.notes:
             self.notify(note, markup=False, timeout=10)
+        for notice in self.user_data.notices:
+            self.notify(notice, markup=False, timeout=10)
         for problem in self.user_data.problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
         self.user_data.problems.clear()
