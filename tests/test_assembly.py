@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui.assembly import assemble, assemble_day, same_headline
+from tui.assembly import assemble, assemble_day, copy_event, same_headline
 from tui.model import Article, DayEntry, DayPage, Event, RelatedLink, Source
 from tui.text import headline_key
 
@@ -246,3 +246,20 @@ def test_a_large_day_assembles() -> None:
     ]
     events = assemble_day(pages, [])
     assert len(events) == 3000
+
+
+def test_copy_event_carries_every_field() -> None:
+    """The hand-written copy gives what ``dataclasses.replace`` gives, field for field
+    (a field added to ``Event`` and not to the copy fails here)."""
+    import dataclasses
+
+    values = {"id": "news/2011/11/10/a.md", "date": DAY, "headline": "H", "summary": "S",
+              "sources": [Source("P", "u")], "related": [RelatedLink("T", "t", ["x"])],
+              "day_link": "news/2011/11/10/index.md", "story": "St", "topics": ["x"],
+              "aliases": ["b"], "from_day_page": True, "kind": "event"}
+    assert set(values) == {f.name for f in dataclasses.fields(Event)}
+    event = Event(**values)  # type: ignore[arg-type]
+    copied = copy_event(event)
+    assert copied is not event
+    assert copied == dataclasses.replace(event)
+    assert all(getattr(copied, name) is value for name, value in values.items())

@@ -177,3 +177,10 @@ def test_refreshing_some_stories_matches_a_full_recount(catalog: Catalog) -> Non
         catalog.refresh_stories()
     assert partial == sorted(tuple(row) for row in catalog.conn.execute("SELECT * FROM stories"))
     assert partial == [("floods", "Floods", 1), ("war", "War", 2)]
+
+
+def test_to_json_is_json_dumps_without_ascii_escapes() -> None:
+    from tui.index.catalog_layout import to_json
+
+    data = {"id": "é\u2028\"x\"", "n": [1, None, True, {"k": "\ud83d"}], "kind": "event"}
+    assert to_json(data) == json.dumps(data, ensure_ascii=False)

@@ -343,3 +343,22 @@ def test_five_megabyte_single_line_parses() -> None:
     assert parsed.summary.endswith("x" * 100)
     # Not a benchmark: a guard against catastrophic backtracking (which takes minutes).
     assert time.process_time() - started < 60
+
+
+def test_a_related_line_read_again_gives_links_of_their_own() -> None:
+    """Pages sharing a related line (read once, then remembered) get equal links that
+    are not one object: a change to one page's topics leaves the other's alone. A
+    line too long to remember reads the same."""
+    topics = ", ".join(f"Topic {n}" for n in range(300))
+    lines = ["1. [Quake hits &amp; ''Ankara''](/news/2011/11/9/quake.md) "
+             "_Context: Turkey, Earthquakes_",
+             f"2. [Long one](/news/2011/11/8/long.md) _Context: {topics}_"]
+    assert len(lines[1]) > 1_000
+    first, second = (event(page("# Headline", "### Related:", *lines)) for _ in range(2))
+    assert first.related == second.related
+    assert first.related[0] == RelatedLink("Quake hits & Ankara", "news/2011/11/9/quake.md",
+                                           ["Turkey", "Earthquakes"])
+    assert len(first.related[1].topics) == 300
+    assert first.related[0] is not second.related[0]
+    first.related[0].topics.append("Changed")
+    assert second.related[0].topics == ["Turkey", "Earthquakes"]

@@ -123,3 +123,27 @@ def test_canonical_shortcut_agrees_with_general_folding(tail: str) -> None:
     for link in (tail, f"/news/2019/0{tail}.md", f"news/2019/07/{tail}"):
         if link.isprintable():
             assert normalize_target(link) == normalize_target(f" {link} ")
+
+
+def _split_link_by_scan(text: str) -> tuple[str, str, str] | None:
+    """``split_link`` as a plain scan over every parenthesis (what its shortcut must give)."""
+    if not text.startswith("["):
+        return None
+    middle = text.find("](", 1)
+    if middle < 0:
+        return None
+    depth = 0
+    for position in range(middle + 2, len(text)):
+        if text[position] == "(":
+            depth += 1
+        elif text[position] == ")":
+            if depth == 0:
+                return text[1:middle], text[middle + 2:position].strip(), text[position + 1:]
+            depth -= 1
+    return None
+
+
+@given(st.text(alphabet="[]() ab", max_size=20))
+def test_split_link_shortcut_agrees_with_the_balanced_scan(tail: str) -> None:
+    for text in (tail, f"[{tail}", f"[a]({tail}", f"[a](b{tail}) c"):
+        assert split_link(text) == _split_link_by_scan(text)

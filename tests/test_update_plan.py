@@ -106,3 +106,45 @@ def test_many_links_are_searched_in_a_mapped_index(seeds_dir: Path, tmp_path: Pa
     build_index(archive, index)
     assert linked(index, SEED_ARTICLE) == [SEED_EVENT]
     assert True in mapped  # the update opened a memory-mapped index to link
+
+
+def test_event_json_reuses_a_stored_page_only_while_unchanged() -> None:
+    """An event assembly left as parsed takes its page's stored JSON; one it changed
+    (a story or topics from the day page) is made anew, never from the stale form."""
+    import dataclasses
+    from datetime import date
+
+    from tui.index.catalog_layout import stored_result, to_json
+    from tui.model import Event, RelatedLink, Source
+
+    page = Event(id="news/2011/11/10/a.md", date=date(2011, 11, 10), headline="Café “H”",
+                 summary="S", sources=[Source("P", "u")],
+                 related=[RelatedLink("T", "news/2011/11/9/b.md", ["X"])], topics=["X"])
+    parsed = {page.id: (page, stored_result(page))}
+    same = dataclasses.replace(page)
+    assert update_plan.event_json(same, parsed) == to_json(page.to_dict())
+    changed = dataclasses.replace(page, story="Story", topics=["X", "Y"])
+    assert update_plan.event_json(changed, parsed) == to_json(changed.to_dict())
+    assert update_plan.event_json(changed, {}) == to_json(changed.to_dict())
+
+
+def test_pool_parse_gives_the_serial_results_and_collects_again(
+        sample_archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing in a pool (garbage collection off meanwhile) gives what one process
+    gives, and leaves the collector on."""
+    import gc
+
+    from tui.index.archive_scan import scan_folders
+    from tui.index.update_plan import Change
+
+    monkeypatch.setattr(update, "PARALLEL_PARSE_MIN", 1)
+    monkeypatch.setattr(update, "FORKED_PARSE_MIN", 1)
+    paths = sorted(scan_folders(sample_archive, None, 1).files)
+    change = Change(archive=sample_archive, files={}, known={}, fresh=True, procs=2)
+    try:
+        pooled = list(update._parsed(change, paths))
+    finally:
+        gc.unfreeze()
+    assert gc.isenabled()
+    assert repr(pooled) == repr([(path, update._parse_one(sample_archive, path))
+                                 for path in paths])

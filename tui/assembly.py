@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 from tui.model import Article, DayEntry, DayPage, Document, Event
@@ -35,6 +36,7 @@ _BUCKET_LIMIT = 64
 _STORY_SEPARATOR = re.compile(r"[.:] ")
 _STORY_LIMIT = 120
 _SLUG_SEPARATORS = re.compile(r"[^a-z0-9]+")
+HEADLINES_CACHED = 8192
 
 
 def assemble(documents: Iterable[Document]) -> tuple[list[Event], list[DayPage], list[Article]]:
@@ -115,7 +117,7 @@ def _merge_duplicates(pages: list[Event]) -> list[Event]:
 def _merge(group: list[Event]) -> Event:
     """The fullest page of ``group`` with what the others add; the others' ids become aliases."""
     if len(group) == 1:
-        return replace(group[0])
+        return copy_event(group[0])
     keys = [headline_key(page.headline) for page in group]
     prefixed = [_is_prefixed(key, keys) for key in keys]
     truncated = [_is_truncated(key, keys) for key in keys]
@@ -153,6 +155,14 @@ def _merge(group: list[Event]) -> Event:
         ),
         day_link=kept.day_link or next((p.day_link for p in ranked if p.day_link), None),
     )
+
+
+def copy_event(event: Event) -> Event:
+    """``dataclasses.replace(event)`` (a shallow copy) without its per-field reflection:
+    a build copies nearly every event."""
+    return Event(event.id, event.date, event.headline, event.summary, event.sources,
+                 event.related, event.day_link, event.story, event.topics, event.aliases,
+                 event.from_day_page, event.kind)
 
 
 def _is_prefixed(key: str, keys: list[str]) -> bool:
@@ -303,6 +313,9 @@ class _EventIndex:
         return None
 
 
+# A headline is keyed when its pages merge, when its event is indexed and when a day
+# page's entry looks for it: each is worked out once (for the days nearby).
+@lru_cache(maxsize=HEADLINES_CACHED)
 def _folded(headline: str) -> str:
     return " ".join(headline.casefold().split())
 
@@ -311,6 +324,9 @@ def _unprefixed(headline: str) -> list[str]:
     """``Story: Headline`` or ``Story. Headline`` -> the folded headlines it may be hiding."""
     folded = _folded(headline)
     found: list[str] = []
+    start = folded[:_STORY_LIMIT]
+    if ". " not in start and ": " not in start:  # most headlines: one sentence, no story
+        return found
     for match in _STORY_SEPARATOR.finditer(folded, 0, _STORY_LIMIT):
         rest = folded[match.end() :]
         if rest.count(" ") >= 2:
@@ -318,6 +334,7 @@ def _unprefixed(headline: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=HEADLINES_CACHED)
 def _keys(headline: str) -> tuple[str, ...]:
     """The headline's key, and its key without a ``Story:`` prefix when it has one."""
     story, rest = split_story_prefix(headline)

@@ -115,8 +115,13 @@ def split_link(text: str) -> tuple[str, str, str] | None:
     middle = text.find("](", 1)
     if middle < 0:
         return None
-    depth = 0
     start = middle + 2
+    end = text.find(")", start)
+    if end < 0:
+        return None
+    if text.find("(", start, end) < 0:  # nearly every link: no parenthesis in its target
+        return text[1:middle], text[start:end].strip(), text[end + 1 :]
+    depth = 0
     end = -1
     for paren in _PARENS.finditer(text, start):
         if paren.group() == "(":

@@ -61,6 +61,8 @@ _PLAIN_ENTITIES = {
 LABEL_LIMIT = 2000
 TOPIC_PARTS_LIMIT = 1000
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+# The ASCII characters :data:`_NOT_ALPHANUMERIC` matches, for ASCII text.
+_ASCII_NOT_ALPHANUMERIC = bytes(c for c in range(128) if not chr(c).isalnum())
 # How much raw text a label may need: entities and markup shrink when cleaned.
 _RAW_LABEL_FACTOR = 8
 
@@ -178,9 +180,9 @@ def clean_label(text: str, limit: int = LABEL_LIMIT) -> str:
 def headline_key(text: str) -> str:
     """A comparison key for headlines: letters and digits only, lower case, no accents."""
     folded = text.casefold()
-    if not folded.isascii():
-        folded = unicodedata.normalize("NFKD", folded)
-    return _NOT_ALPHANUMERIC.sub("", folded)
+    if folded.isascii():  # nearly every headline: bytes.translate, far quicker than re.sub
+        return folded.encode("ascii").translate(None, _ASCII_NOT_ALPHANUMERIC).decode("ascii")
+    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKD", folded))
 
 
 def split_topics(text: str) -> list[str]:
@@ -230,7 +232,8 @@ def split_story_prefix(headline: str) -> tuple[str, str]:
     Returns ``("", headline)`` when the headline carries no story prefix. The text
     should already be clean (see :func:`clean_text`).
     """
-    match = _STORY_PREFIX.match(headline)
+    # The story is one to 120 characters before the colon: most headlines hold none.
+    match = _STORY_PREFIX.match(headline) if headline.find(":", 1, 121) > 0 else None
     if match is None:
         return "", headline
     story = match.group("story").strip()

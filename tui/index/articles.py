@@ -151,7 +151,10 @@ class ArticleLinker:
                 if (self.text_frequency(term) if df is None else df) < 2:
                     continue
             idf = known_idf.get(term)
-            weight = (1 + math.log(n)) * (self.idf(term) if idf is None else idf)
+            if idf is None:
+                idf = self.idf(term)
+            # (1 + log 1) * idf is idf exactly: most words occur once in a text
+            weight = idf if n == 1 else (1 + math.log(n)) * idf
             if weight:
                 vector[term] = weight
         return vector

@@ -10,7 +10,6 @@ afterwards (``seal``): nobody reads it until the build switches it in.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections import Counter
@@ -31,6 +30,7 @@ from tui.index.catalog_layout import (
     event_num,
     result_data,
     stored_result,
+    to_json,
 )
 from tui.index.catalog_reads import CatalogReads, event_headline_keys, in_chunks
 from tui.index.relinking import LinkBasis, basis_from_row, basis_row
@@ -231,7 +231,7 @@ class Catalog(CatalogEvents, CatalogFiles, CatalogReads):
         self.added["article"] += self.conn.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
             (article.id, _iso(article.date), article.title, article.publisher, article.url,
-             json.dumps(article.to_dict(), ensure_ascii=False)),
+             to_json(article.to_dict())),
         ).rowcount
 
     def delete_article(self, article_id: str) -> None:
@@ -283,7 +283,7 @@ class Catalog(CatalogEvents, CatalogFiles, CatalogReads):
         self.delete_day_page(page.id)
         self.added["day"] += self.conn.execute(
             "INSERT INTO day_pages VALUES (?, ?, ?)",
-            (page.id, page.date.isoformat(), json.dumps(page.to_dict(), ensure_ascii=False)),
+            (page.id, page.date.isoformat(), to_json(page.to_dict())),
         ).rowcount
 
     def delete_day_page(self, page_id: str) -> None:

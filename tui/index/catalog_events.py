@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from tui.index.catalog_files import day_chunks
-from tui.index.catalog_layout import event_num, link_hashes, title_hash, url_hash
+from tui.index.catalog_layout import event_num, link_hashes, title_hash, to_json, url_hash
 from tui.index.catalog_reads import event_headline_keys, in_chunks
 from tui.model import Event, document_from_dict
 
@@ -214,8 +214,8 @@ def event_rows(batch: list[tuple[Event, int, str | None]]) -> dict[str, list[tup
         num = event_num(event.id)
         rows["events"].append((
             event.id, day, seq, event.headline, event.story, story_key(event.story),
-            json.dumps(event.topics, ensure_ascii=False), int(event.from_day_page),
-            data if data is not None else json.dumps(event.to_dict(), ensure_ascii=False)))
+            to_json(event.topics), int(event.from_day_page),
+            data if data is not None else to_json(event.to_dict())))
         rows["nums"].append((num, event.id))
         rows["aliases"] += [(alias, event.id) for alias in event.aliases if alias != event.id]
         rows["heads"] += [(title_hash(day or "", key), num) for key in event_headline_keys(event)]

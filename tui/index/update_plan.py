@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from tui.assembly import assemble_day
 from tui.index import forked
 from tui.index.catalog import Catalog, story_key
 from tui.index.catalog_events import event_digest
+from tui.index.catalog_layout import to_json
 from tui.index.documents import day_document
 from tui.model import Article, DayPage, Document, Event, Skip, document_from_dict
 
@@ -133,11 +135,14 @@ def make_plan(
     day_dates = {row["date"] for row in old_rows.values() if row["kind"] == "day"}
     day_dates.update(date_key(doc) for doc in results.values() if isinstance(doc, DayPage))
 
+    parsed = _parsed_events(results, stored)
     if change.fresh:
-        assembled = _assemble(None, sorted(dates, key=lambda d: d or ""), pages_by_date, touched)
+        assembled = _assemble(None, sorted(dates, key=lambda d: d or ""), pages_by_date, touched,
+                              parsed)
         stored_on_dates: dict[str, str] = {}
     else:
-        assembled = _assemble_all(catalog, change, dates, day_dates, pages_by_date, touched)
+        assembled = _assemble_all(catalog, change, dates, day_dates, pages_by_date, touched,
+                                  parsed)
         stored_on_dates = catalog.event_stories_on_days(dates)
     assembled.sort(key=_Assembled.order)
     # The last of an id's events (in date order) is the one the catalog keeps, as a
@@ -198,11 +203,33 @@ def make_plan(
     )
 
 
+def _parsed_events(results: dict[str, Document | Skip],
+                   stored: dict[str, bytes | None]) -> dict[str, tuple[Event, bytes]]:
+    """This update's event pages with their stored form, by id (when the parse made one)."""
+    found = {}
+    for path, doc in results.items():
+        if isinstance(doc, Event) and doc.id == path:
+            blob = stored.get(path)
+            if blob is not None:
+                found[path] = (doc, blob)
+    return found
+
+
+def event_json(event: Event, parsed: dict[str, tuple[Event, bytes]]) -> str:
+    """The event's JSON: its page's stored form when assembly left the page as parsed
+    (most events; the stored form is exactly this JSON, compressed), else made anew."""
+    page = parsed.get(event.id)
+    if page is not None and page[0] == event:
+        return zlib.decompress(page[1]).decode("utf-8")
+    return to_json(event.to_dict())
+
+
 def _assemble(
     catalog: Catalog | None,
     dates: list[str | None],
     pages_by_date: dict[str | None, list[Event | DayPage]],
     touched: set[str],
+    parsed: dict[str, tuple[Event, bytes]],
 ) -> list[_Assembled]:
     """Reassemble ``dates`` (with their stored pages, when there is a ``catalog``) and
     compare each event with its stored row."""
@@ -217,7 +244,7 @@ def _assemble(
         pages = sorted((d for d in docs if isinstance(d, Event)), key=lambda d: d.id)
         day_pages = sorted((d for d in docs if isinstance(d, DayPage)), key=lambda d: d.id)
         for seq, event in enumerate(assemble_day(pages, day_pages)):
-            made.append((day, seq, event, json.dumps(event.to_dict(), ensure_ascii=False)))
+            made.append((day, seq, event, event_json(event, parsed)))
     # Compared by digest with the stored states (see ``catalog_events``).
     stored = catalog.event_states([event.id for _, _, event, _ in made]) if catalog else {}
     found = []
@@ -239,6 +266,7 @@ def _assemble_all(
     day_dates: set[str | None],
     pages_by_date: dict[str | None, list[Event | DayPage]],
     touched: set[str],
+    parsed: dict[str, tuple[Event, bytes]],
 ) -> list[_Assembled]:
     """:func:`_assemble` of an update's dates, half of them in a child when it pays.
 
@@ -246,17 +274,18 @@ def _assemble_all(
     """
     ordered = sorted(dates, key=lambda d: d or "")
     if change.procs <= 1 or len(ordered) < PARALLEL_DATES:
-        return _assemble(catalog, ordered, pages_by_date, touched)
+        return _assemble(catalog, ordered, pages_by_date, touched, parsed)
     theirs = [day for day in ordered if day not in day_dates][1::2]
     given = set(theirs)
     mine = [day for day in ordered if day not in given]
-    child = forked.start(partial(_child_assemble, catalog.path, theirs, pages_by_date, touched))
+    child = forked.start(partial(_child_assemble, catalog.path, theirs, pages_by_date, touched,
+                                 parsed))
     try:
-        found = _assemble(catalog, mine, pages_by_date, touched)
+        found = _assemble(catalog, mine, pages_by_date, touched, parsed)
     finally:
         other = _child_result(forked.finish(child))
     if other is None:
-        return found + _assemble(catalog, theirs, pages_by_date, touched)
+        return found + _assemble(catalog, theirs, pages_by_date, touched, parsed)
     return found + other
 
 
@@ -265,12 +294,13 @@ def _child_assemble(
     dates: list[str | None],
     pages_by_date: dict[str | None, list[Event | DayPage]],
     touched: set[str],
+    parsed: dict[str, tuple[Event, bytes]],
 ) -> bytes:
     """Reassemble ``dates`` in a child, with a catalog connection of its own (one is
     never shared across a fork): its events, marshalled for the parent."""
     catalog = Catalog(path)
     try:
-        found = _assemble(catalog, dates, pages_by_date, touched)
+        found = _assemble(catalog, dates, pages_by_date, touched, parsed)
     finally:
         catalog.close()
     return marshal.dumps([(item.day, item.seq, item.id, item.data, item.same_text,

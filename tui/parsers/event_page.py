@@ -184,7 +184,31 @@ def clean_url(url: str) -> str:
 
 
 def _related(line: str) -> RelatedLink | None:
-    link = _list_link(line)
+    item = LIST_ITEM.match(line)
+    if item is None:
+        return None
+    text = line[item.end() :].lstrip()
+    found = _read_related(text) if len(text) > _CACHED_RELATED_TEXT else _cached_related(text)
+    if found is None:
+        return None
+    title, target, topics = found
+    return RelatedLink(title=title, target=target, topics=list(topics))
+
+
+# Pages link to the same events in the same words: a related line of ordinary length
+# is read once (for the pages nearby).
+_CACHED_RELATED_TEXT = 1_000
+RelatedParts = tuple[str, str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=16_384)
+def _cached_related(text: str) -> RelatedParts | None:
+    return _read_related(text)
+
+
+def _read_related(text: str) -> RelatedParts | None:
+    """A related link's title, target and topics, from its line after the number."""
+    link = split_link(text)
     if link is None:
         return None
     label, target, rest = link
@@ -196,7 +220,7 @@ def _related(line: str) -> RelatedLink | None:
     context = _CONTEXT.search(rest)
     if context is not None:
         topics = split_topics_text(rest[context.end() :])
-    return RelatedLink(title=title, target=normalize_target(target), topics=topics)
+    return title, normalize_target(target), tuple(topics)
 
 
 def split_topics_text(text: str) -> list[str]:
