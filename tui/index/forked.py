@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
 from collections.abc import Callable
+from typing import Any
 
 Child = tuple[int, int]  # its pid, and the read end of its pipe
 
@@ -66,3 +68,14 @@ def stop(child: Child | None) -> None:
         os.kill(pid, signal.SIGKILL)
     os.close(read)
     os.waitpid(pid, 0)
+
+
+def unpickled(data: bytes | None) -> Any | None:
+    """A child's pickled answer, or None when it gave none or it cannot be read (the
+    parent then does that share itself)."""
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a broken answer is no answer
+        return None

@@ -251,12 +251,7 @@ def _child_share(work: ShareWork, positions: list[int], done: Any, slot: int) ->
 
 def _share_result(data: bytes | None) -> tuple[Segment | None, Any] | None:
     """A child's (segment, extra), or None when it failed or its answer is broken."""
-    if data is None:
-        return None
-    try:
-        found = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a broken answer: the parent writes that share
-        return None
+    found = forked.unpickled(data)
     if not (isinstance(found, tuple) and len(found) == 2
             and (found[0] is None or isinstance(found[0], Segment))):
         return None

@@ -119,12 +119,7 @@ def _child_parse(archive: Path, paths: list[str]) -> bytes:
 
 def _child_parsed(data: bytes | None, count: int) -> list[Parsed] | None:
     """The child's parse results, or None when it failed or they are not all there."""
-    if data is None:
-        return None
-    try:
-        found = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a broken answer: the parent parses those files
-        return None
+    found = forked.unpickled(data)
     return found if isinstance(found, list) and len(found) == count else None
 
 
