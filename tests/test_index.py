@@ -229,6 +229,37 @@ def test_interrupted_rebuild_leaves_old_index(seeds_copy: Path, tmp_path: Path) 
     assert build_index(seeds_copy, index).added == ["news/2011/11/13/zebras-escape.md"]
 
 
+@pytest.mark.parametrize("procs", [1, 2])
+def test_progress_names_the_steps_after_the_last_document(
+        seeds_copy: Path, tmp_path: Path, procs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.index.builder as builder
+
+    monkeypatch.setattr(builder, "PARALLEL_MIN_FILES", 1)
+    calls: list[tuple[int, int, str]] = []
+    build_index(seeds_copy, tmp_path / "index", procs=procs,
+                progress=lambda done, total, path: calls.append((done, total, path)))
+    assert [path for _, _, path in calls[-2:]] == ["catalog indexes", "linking articles"]
+    total = calls[-1][1]
+    assert all(done == total for done, _, _ in calls[-3:])  # the last document, then the steps
+
+    def cancel(done: int, total: int, path: str) -> None:
+        if path == "linking articles":
+            raise KeyboardInterrupt
+
+    before = current_generation(tmp_path / "index")
+    write_event(seeds_copy, "lions-stay", "Lions stay in the Oslo zoo.")
+    with pytest.raises(KeyboardInterrupt):  # a step after the documents can be cancelled too
+        build_index(seeds_copy, tmp_path / "index", rebuild=True, procs=procs, progress=cancel)
+    assert current_generation(tmp_path / "index") == before
+    lib = Library.open(tmp_path / "index")
+    assert lib.search("taraz").total == 2 and lib.search("lions").total == 0
+    lib.close()
+    calls.clear()
+    build_index(seeds_copy, tmp_path / "index", procs=procs,
+                progress=lambda done, total, path: calls.append((done, total, path)))
+    assert "linking articles" not in [path for _, _, path in calls]  # an update: no steps named
+
+
 def test_crash_between_whoosh_and_catalog_is_repaired(seeds_copy: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     index = tmp_path / "index"

@@ -33,7 +33,7 @@ from tui.index.catalog import Catalog, stored_result
 from tui.index.catalog_events import EVENT_STATES_AT, stored_event
 from tui.index.catalog_reads import LINK_BASES_AT
 from tui.index.relinking import Recheck, articles_to_recheck
-from tui.index.report import BuildReport, Progress
+from tui.index.report import CATALOG_INDEXES, LINKING, BuildReport, Progress, after_documents
 from tui.index.schema import DEFAULT_FIELD, SCHEMA_VERSION
 from tui.index.search_writing import write_search_index
 from tui.index.update_plan import Change, make_plan, meta_counts, skipped_after, stored_counts
@@ -155,6 +155,10 @@ def apply_changes(
     before = [] if change.fresh else _stored_events(
         catalog, {event.id for event in plan.retexted} - plan.new_events | plan.gone_events)
     relink = _Relink(ix.schema, before)
+    # As the writing of documents counts; a fresh build's steps after them are named
+    # too (an update's are short, and come after Whoosh's commit, where a cancel would
+    # leave the catalog behind until the next run).
+    total = len(to_parse) + len(plan.writes)
     if change.fresh or writer_args.get("procs", 1) > 1:
         # The catalog's rows are written while Whoosh indexes (in its writer processes,
         # for a large update), in a transaction committed after Whoosh's. A new
@@ -163,8 +167,10 @@ def apply_changes(
             steps = _catalog_steps(catalog, change, plan, removed, relink)
             whoosh_generation, words = write_search_index(ix, change, plan, writer_args,
                                                            progress, len(to_parse), steps)
-            if change.fresh:
+            if change.fresh:  # a cancel here leaves a generation nobody reads: removed
+                after_documents(progress, total, CATALOG_INDEXES)
                 catalog.create_indexes()
+                after_documents(progress, total, LINKING)
             _finish_catalog(ix, catalog, change, plan, relink, words, whoosh_generation,
                             report)
         return report
