@@ -307,6 +307,7 @@ def no_space_after(calls: int) -> object:
     return fields
 
 
+@pytest.mark.parametrize("parallel", [False, True])
 @pytest.mark.parametrize("rebuild", [True, False])
 def test_a_full_disk_leaves_the_previous_index_usable(
     tmp_path: Path,
@@ -314,9 +315,23 @@ def test_a_full_disk_leaves_the_previous_index_usable(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     rebuild: bool,
+    parallel: bool,
 ) -> None:
+    """Also when the segments are written in forked children (``parallel``): the
+    child that fails leaves its share to the parent, which meets the same full disk."""
     from index_fixtures import make_archive
 
+    import tui.index.builder as builder
+    import tui.index.search_writing as search_writing
+
+    shared: list[int] = []
+    if parallel:
+        monkeypatch.setattr("os.cpu_count", lambda: 2)
+        monkeypatch.setattr(builder, "PARALLEL_MIN_FILES", 1)
+        monkeypatch.setattr(builder, "PARALLEL_UPDATE_FILES", 1)
+        write_shares = search_writing.write_shares
+        monkeypatch.setattr(search_writing, "write_shares",
+                            lambda *args: shared.append(1) or write_shares(*args))
     archive = make_archive(tmp_path / "archive", seeds_dir)
     index = tmp_path / "index"
     build_index(archive, index)
@@ -338,6 +353,7 @@ def test_a_full_disk_leaves_the_previous_index_usable(
         "run `chronicle index` again\n"
     )
     assert answers(index) == before
+    assert bool(shared) == parallel
     monkeypatch.undo()
     assert main(["index", *where]) == 0
     assert answers(index) != before
