@@ -8,7 +8,8 @@ from array import array
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.date_order import _UNDATED, DateKeys
+from tui.date_keys import UNDATED as _UNDATED
+from tui.date_keys import DateKeys
 
 
 def _keys(values: list[int], leaves: list[int]) -> DateKeys:

@@ -14,7 +14,7 @@ from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, QueryParser
 from whoosh.searching import Searcher
 
-from tui.date_order import DateKeys
+from tui.date_keys import DateKeys
 from tui.index.schema import DEFAULT_FIELD, FIELD_ALIASES
 from tui.labels import LABEL_FIELDS, Labels
 from tui.query_check import QueryError, check_query
