@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import time
 from datetime import datetime
 from pathlib import Path
@@ -80,8 +81,15 @@ def new_index(folder: Path, schema: Schema | None = None) -> Index:
     return whoosh_index.create_in(str(folder), schema or build_schema())
 
 
-def test_segment_files_match_whoosh_writer_byte_for_byte(tmp_path: Path) -> None:
-    docs = field_sets(400)
+def without_terms(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents with fields that have a value but no term in any of them (stop
+    words only, or empty): Whoosh's writer never starts such a field."""
+    return [{**doc, "publisher": "the of", "story": "and", "topic_text": ""} for doc in docs]
+
+
+@pytest.mark.parametrize("shape", ["usual", "fields without terms"])
+def test_segment_files_match_whoosh_writer_byte_for_byte(tmp_path: Path, shape: str) -> None:
+    docs = field_sets(400) if shape == "usual" else without_terms(field_sets(150))
     (tmp_path / "whoosh").mkdir()
     expected = segment_files(whoosh_written(tmp_path / "whoosh", docs))
     ix = new_index(tmp_path / "direct")
@@ -89,6 +97,8 @@ def test_segment_files_match_whoosh_writer_byte_for_byte(tmp_path: Path) -> None
     found = segment_files(ix)
     assert len(found) == 1 and sorted(found[0]) == sorted(expected[0])
     assert {".pst", ".trm", "._body_len.col", "._stored.col", ".date.col"} <= set(found[0])
+    with ix.reader() as reader:
+        assert ("publisher" in reader.indexed_field_names()) == (shape == "usual")
     for name, data in expected[0].items():
         assert found[0][name] == data, name
 
@@ -185,8 +195,7 @@ def test_cancelling_stops_the_children(tmp_path: Path) -> None:
         return None, None
 
     def cancel(done: int) -> None:
-        pids.extend(int(name) for name in os.listdir("/proc") if name.isdigit()
-                    and _parent_of(int(name)) == os.getpid())
+        pids.extend(_children())
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -202,3 +211,56 @@ def _parent_of(pid: int) -> int | None:
             return int(stat.read().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _interrupt_after(seconds: float) -> None:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def test_an_interrupted_finish_stops_its_child() -> None:
+    from tui.index import forked
+
+    child = forked.start(lambda: time.sleep(30) or b"late")
+    assert child is not None
+    previous = signal.getsignal(signal.SIGALRM)
+    try:
+        _interrupt_after(0.3)
+        with pytest.raises(KeyboardInterrupt):  # the interruption, not a closed-pipe error
+            forked.finish(child)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not os.path.exists(f"/proc/{child[0]}")  # killed and reaped
+    forked.stop(child)  # a second stop of the same child is harmless
+
+
+def test_an_interrupted_write_stops_every_child(tmp_path: Path) -> None:
+    ix, docs = _share_docs(tmp_path)
+    pids: list[int] = []
+
+    def work(positions: list[int], counted: Any) -> tuple[Segment | None, Any]:
+        time.sleep(30)
+        return None, None
+
+    def note_children(done: int) -> None:
+        pids.extend(pid for pid in _children() if pid not in pids)
+
+    previous = signal.getsignal(signal.SIGALRM)
+    try:
+        _interrupt_after(0.5)
+        with pytest.raises(KeyboardInterrupt):
+            write_shares(work, len(docs), 2, None, note_children)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(pids) == 2
+    assert not any(os.path.exists(f"/proc/{pid}") for pid in pids)
+
+
+def _children() -> list[int]:
+    return [int(name) for name in os.listdir("/proc")
+            if name.isdigit() and _parent_of(int(name)) == os.getpid()]

@@ -45,15 +45,19 @@ def start(work: Callable[[], bytes]) -> Child | None:
 
 
 def finish(child: Child | None) -> bytes | None:
-    """What the child wrote, once it has exited well; None otherwise."""
+    """What the child wrote, once it has exited well; None otherwise. Interrupted while
+    waiting (Ctrl-C), it stops the child before the interruption goes on: the child is
+    done with either way, and its pipe is closed."""
     if child is None:
         return None
     pid, read = child
     try:
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
+    except BaseException:
+        _kill(pid)
+        raise
+    _, status = os.waitpid(pid, 0)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         return None
     return data
@@ -64,10 +68,17 @@ def stop(child: Child | None) -> None:
     if child is None:
         return
     pid, read = child
+    with contextlib.suppress(OSError):
+        os.close(read)
+    _kill(pid)
+
+
+def _kill(pid: int) -> None:
+    """Kill and reap a child (one already gone is only reaped, or was already)."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    os.close(read)
-    os.waitpid(pid, 0)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def unpickled(data: bytes | None) -> Any | None:

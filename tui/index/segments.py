@@ -66,20 +66,6 @@ def write_segment(ix: Index, field_sets: FieldSets,
     ``counted(n)`` is told every :data:`COUNT_EVERY` documents how many are analysed.
     The segment is not part of the index until :func:`commit_segments` adds it.
     """
-    # Millions of postings but no reference cycles: Python's collector would walk them
-    # again and again (about a tenth of the CPU) and, in a forked child, copy pages
-    # of the parent's memory it touches.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _written(ix, field_sets, counted)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _written(ix: Index, field_sets: FieldSets,
-             counted: Callable[[int], None] | None) -> Segment | None:
     codec = default_codec()
     storage, schema = ix.storage, ix.schema
     _check_fields(schema)
@@ -119,11 +105,13 @@ def _add_document(perdoc: Any, schema: Schema, postings: dict[str, dict[bytes, T
         field = schema[name]  # an unknown field raises KeyError, as Whoosh's does
         length = 0
         if field.indexed:
-            terms = postings.get(name)
-            if terms is None:
-                terms = postings[name] = {}
+            # A field is started in the segment only once it has a term, as Whoosh's
+            # writer starts only fields with postings.
+            terms = postings.get(name) or {}
             scorable = field.scorable
             for tbytes, freq, weight, vbytes in field.index(value):
+                if not terms:
+                    terms = postings.setdefault(name, terms)
                 plist = terms.get(tbytes)
                 if plist is None:
                     plist = terms[tbytes] = (array("I"), array("d"), [])
@@ -228,8 +216,8 @@ def write_shares(
             while child is not None and not select.select([child[1]], [], [], POLL_SECONDS)[0]:
                 if progress is not None:
                     progress(sum(done))
+            children[slot] = None  # finished or stopped by ``finish``, either way
             found = _share_result(forked.finish(child))
-            children[slot] = None
             if found is None:
                 found = work(dealt[slot], None)
             results.append(found)
@@ -243,6 +231,12 @@ def write_shares(
 
 
 def _child_share(work: ShareWork, positions: list[int], done: Any, slot: int) -> bytes:
+    # Millions of postings but no reference cycles: the collector would walk them again
+    # and again (about a tenth of the CPU) and touch, so copy, the parent's pages. The
+    # child ends when its share is written; a process writing in its own (the app) keeps
+    # its collector as it is.
+    gc.disable()
+
     def counted(n: int) -> None:
         done[slot] = n
 
