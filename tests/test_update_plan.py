@@ -148,3 +148,29 @@ def test_pool_parse_gives_the_serial_results_and_collects_again(
     assert gc.isenabled()
     assert repr(pooled) == repr([(path, update._parse_one(sample_archive, path))
                                  for path in paths])
+
+
+def test_a_pool_build_hands_its_frozen_results_back(
+        sample_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse results a pool's build froze out of the collector are unfrozen when the
+    build ends (a CLI command may go on in the same process), and collection is on."""
+    import gc
+
+    import tui.index.builder as builder
+    from tui.index.builder import build_index
+
+    monkeypatch.setattr(builder, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(update, "PARALLEL_PARSE_MIN", 1)
+    monkeypatch.setattr(update, "FORKED_PARSE_MIN", 1)
+    frozen: list[int] = []
+    parsed = update._parsed
+
+    def watching(*args: object) -> object:
+        yield from parsed(*args)  # type: ignore[arg-type]
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(update, "_parsed", watching)
+    before = gc.get_freeze_count()
+    build_index(sample_archive, tmp_path / "index", procs=2)
+    assert frozen and frozen[0] > before  # the pool's results were frozen meanwhile
+    assert gc.get_freeze_count() == before and gc.isenabled()

@@ -13,6 +13,7 @@ busy, in a transaction committed only after Whoosh, so nothing changes for a rea
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import time
@@ -70,7 +71,6 @@ def _parsed(change: Change, paths: list[str]) -> Iterator[tuple[str, Parsed]]:
     if len(paths) < PARALLEL_PARSE_MIN:
         yield from _parsed_with_child(change.archive, paths)
         return
-    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -79,7 +79,8 @@ def _parsed(change: Change, paths: list[str]) -> Iterator[tuple[str, Parsed]]:
     # this process's while results arrive (100,000 events). Collection is off in the
     # workers and here until the last result is in; the results then live to the end of
     # the build, so they are frozen (left out of later collections: 1.4 s less
-    # planning at 100,000 events). Only the CLI parses in a pool, never the app.
+    # planning at 100,000 events) until ``apply_changes`` ends. Only the CLI parses in
+    # a pool, never the app.
     collecting = gc.isenabled()
     gc.disable()
     context = multiprocessing.get_context("fork")
@@ -124,6 +125,23 @@ def _child_parsed(data: bytes | None, count: int) -> list[Parsed] | None:
 
 
 def apply_changes(
+    ix: Index,
+    catalog: Catalog,
+    change: Change,
+    writer_args: dict[str, Any],
+    progress: Progress | None,
+) -> BuildReport:
+    """Parse the added and changed files, and write the change to Whoosh and the
+    catalog; what a pool's parse froze out of the collector is handed back at the end."""
+    frozen = gc.get_freeze_count()
+    try:
+        return _apply(ix, catalog, change, writer_args, progress)
+    finally:
+        if gc.get_freeze_count() > frozen:  # only the CLI's pool freezes (``_parsed``)
+            gc.unfreeze()
+
+
+def _apply(
     ix: Index,
     catalog: Catalog,
     change: Change,
