@@ -4,8 +4,11 @@ from before per-archive data are taken over; corrupt files are set aside."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
+
+import pytest
 
 from tui.app.history import Location
 from tui.app.user_data import UserData, write_json_atomic
@@ -156,7 +159,9 @@ def test_the_first_archive_opened_takes_over_the_data_from_before(tmp_path: Path
     folder = archive_data_dir(tmp_path, tmp_path / "first")
     assert sorted(p.name for p in folder.iterdir()) == [
         "bookmarks.json", "history.json", "state.json"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archives", "state.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "archives", "legacy-claim.json", "state.json"]
+    assert json.loads((tmp_path / "legacy-claim.json").read_text(encoding="utf-8"))["done"]
     assert json.loads((tmp_path / "state.json").read_text(encoding="utf-8")) == {"theme": "nord"}
     other = UserData(tmp_path, tmp_path / "other")
     assert other.bookmarks == [] and other.history.entries == [] and not other.notices
@@ -178,8 +183,47 @@ def test_a_takeover_cut_short_is_finished_by_its_own_archive_only(tmp_path: Path
     assert (tmp_path / "bookmarks.json").exists()
     finished = UserData(tmp_path, tmp_path / "first")
     assert finished.bookmarks == [MARK] and finished.state["last"] == MARK.to_dict()
-    assert not (tmp_path / "legacy-claim.json").exists()
+    assert json.loads((tmp_path / "legacy-claim.json").read_text(encoding="utf-8"))["done"]
     assert not (tmp_path / "bookmarks.json").exists()
+
+
+def test_data_from_before_is_taken_over_once(tmp_path: Path) -> None:
+    """Files an older version writes at the top after the takeover (an app started
+    before the upgrade, saving as it ends) are left there: no other archive shows them."""
+    _legacy(tmp_path)
+    UserData(tmp_path, tmp_path / "first")
+    _legacy(tmp_path)
+    other = UserData(tmp_path, tmp_path / "other")
+    assert other.bookmarks == [] and other.history.entries == [] and not other.notices
+    assert "last" not in other.state
+    assert (tmp_path / "bookmarks.json").exists()  # left, not lost
+
+
+def test_an_archive_path_that_is_not_utf8_takes_over_without_a_crash(tmp_path: Path) -> None:
+    _legacy(tmp_path)
+    odd = tmp_path / os.fsdecode(b"arch\xe9")
+    data = UserData(tmp_path, odd)
+    assert data.bookmarks == [MARK] and not data.problems
+    claim = json.loads((tmp_path / "legacy-claim.json").read_text(encoding="utf-8"))
+    assert claim["archive"].endswith("arch\\xe9")
+
+
+def test_a_directory_that_cannot_be_looked_into_is_a_problem_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _legacy(tmp_path)
+    real = Path.exists
+
+    def denied(path: Path) -> bool:
+        if path.parent == tmp_path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "exists", denied)
+    data = UserData(tmp_path, tmp_path / "first")
+    assert any("Permission denied" in p for p in data.problems)
+    assert data.bookmarks == []
+    monkeypatch.undo()
+    assert (tmp_path / "bookmarks.json").exists()  # left where it was
 
 
 def test_an_archive_folder_is_never_overwritten_by_data_from_before(tmp_path: Path) -> None:

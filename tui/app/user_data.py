@@ -154,10 +154,22 @@ class UserData:
         upgrade whose folder does not exist yet (nearly always the one the user was
         reading): nothing is dropped, and another archive never shows them. That
         launch first writes a claim naming its archive, so a takeover cut short is
-        finished by the next launch on the same archive and never by another one.
-        Unreadable files are set aside by ``_load`` like any other; a file already in
-        the folder is never overwritten.
+        finished by the next launch on the same archive and never by another one; the
+        claim stays, marked done, so files an older version writes at the top later
+        are left there rather than taken by another archive. Unreadable files are set
+        aside by ``_load`` like any other; a file already in the folder is never
+        overwritten; a directory that cannot be looked into is a problem reported.
         """
+        try:
+            return self._take_over(archive, shared)
+        except OSError as exc:
+            self.problems.append(
+                f"Could not look for bookmarks and history from before in {self.directory}: "
+                f"{exc}; they are left where they are"
+            )
+            return shared
+
+    def _take_over(self, archive: Path, shared: dict[str, Any]) -> dict[str, Any]:
         claim_path = self.directory / LEGACY_CLAIM
         key = self.archive_directory.name
         claim = self._load(claim_path, None, dict) if claim_path.exists() else None
@@ -166,11 +178,13 @@ class UserData:
         if claim is None:
             if not (legacy or kept_place) or self.archive_directory.exists():
                 return shared
-            claim = {"folder": key, "archive": str(archive)}
+            # The path as text whatever its bytes (a name that is not UTF-8 is escaped).
+            named = os.fsencode(archive).decode("utf-8", "backslashreplace")
+            claim = {"folder": key, "archive": named}
             if not self._write_now(claim_path, claim):
                 return shared
-        elif claim.get("folder") != key:
-            return shared  # the files from before belong to another archive
+        elif claim.get("folder") != key or claim.get("done"):
+            return shared  # the files from before went, or belong, to another archive
         rest = {k: v for k, v in shared.items() if k not in ARCHIVE_STATE}
         try:
             self.archive_directory.mkdir(parents=True, exist_ok=True)
@@ -180,7 +194,7 @@ class UserData:
                 write_json_atomic(self.archive_directory / STATE, kept_place)
             if kept_place:
                 write_json_atomic(self.directory / STATE, rest)
-            claim_path.unlink(missing_ok=True)
+            write_json_atomic(claim_path, {**claim, "done": True})
         except OSError as exc:
             self.problems.append(
                 f"Could not move the bookmarks and history from before into "
@@ -228,7 +242,7 @@ class UserData:
         """Write at once (start-up only); False, with the problem noted, if it failed."""
         try:
             write_json_atomic(path, data)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: text that cannot be encoded
             self.problems.append(f"Could not save {path}: {exc}")
             return False
         return True
