@@ -184,3 +184,10 @@ def test_to_json_is_json_dumps_without_ascii_escapes() -> None:
 
     data = {"id": "é\u2028\"x\"", "n": [1, None, True, {"k": "\ud83d"}], "kind": "event"}
     assert to_json(data) == json.dumps(data, ensure_ascii=False)
+
+
+def test_meta_reads_all_or_only_the_keys_asked(catalog: Catalog) -> None:
+    catalog.set_meta(built_at="1", whoosh_generation="7", archive="/a")
+    assert catalog.meta("whoosh_generation", "built_at", "absent") == {
+        "whoosh_generation": "7", "built_at": "1"}
+    assert {"built_at", "whoosh_generation", "archive"} <= set(catalog.meta())

@@ -154,8 +154,7 @@ class Library(LibrarySearch):
         catalog, not before). The build time, to the second, alone told apart neither
         two commits in one second nor, read with all of meta, came cheap."""
         state = self._state()
-        meta = dict(state.catalog.conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('whoosh_generation', 'built_at')"))
+        meta = state.catalog.meta("whoosh_generation", "built_at")
         return (state.generation.name, meta.get("whoosh_generation", ""),
                 meta.get("built_at", ""))
 

@@ -119,8 +119,13 @@ class Catalog(CatalogEvents, CatalogFiles, CatalogReads):
 
     # meta ---------------------------------------------------------------
 
-    def meta(self) -> dict[str, str]:
-        return {row["key"]: row["value"] for row in self.conn.execute("SELECT * FROM meta")}
+    def meta(self, *keys: str) -> dict[str, str]:
+        """The meta table, or only ``keys`` of it (those present)."""
+        if not keys:
+            return {row["key"]: row["value"] for row in self.conn.execute("SELECT * FROM meta")}
+        marks = ", ".join("?" * len(keys))
+        return dict(self.conn.execute(
+            f"SELECT key, value FROM meta WHERE key IN ({marks})", keys).fetchall())
 
     def set_meta(self, **values: Any) -> None:
         self.conn.executemany(

@@ -16,7 +16,7 @@ import hashlib
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from tui.index.catalog_files import day_chunks
@@ -63,6 +63,7 @@ class CatalogEvents:
 
     conn: sqlite3.Connection
     added: Counter[str]
+    meta: Callable[..., dict[str, str]]  # Catalog.meta
     _fresh: set[str] | None
 
     def event_ids_on(self, day: str | None) -> list[str]:
@@ -91,8 +92,7 @@ class CatalogEvents:
 
     def event_states_current(self) -> bool:
         """Whether ``event_states`` matches the events table (:data:`EVENT_STATES_AT`)."""
-        meta = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
-                                      (EVENT_STATES_AT, "whoosh_generation")).fetchall())
+        meta = self.meta(EVENT_STATES_AT, "whoosh_generation")
         return bool(meta.get(EVENT_STATES_AT)) and meta[EVENT_STATES_AT] == meta.get(
             "whoosh_generation")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from tui.index.catalog_layout import (
@@ -46,6 +46,7 @@ class CatalogReads:
     """Read queries over the catalog's connection (``conn``, rows as ``sqlite3.Row``)."""
 
     conn: sqlite3.Connection
+    meta: Callable[..., dict[str, str]]  # Catalog.meta
 
     def _events_by_num(self, table: str, hashes: Iterable[int]) -> list[sqlite3.Row]:
         """The events a hashed lookup table names for any of ``hashes`` (candidates)."""
@@ -147,8 +148,7 @@ class CatalogReads:
 
     def link_bases_complete(self) -> bool:
         """Whether every unlinked article is known to have a basis (:data:`LINK_BASES_AT`)."""
-        meta = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
-                                      (LINK_BASES_AT, "whoosh_generation")).fetchall())
+        meta = self.meta(LINK_BASES_AT, "whoosh_generation")
         return bool(meta.get(LINK_BASES_AT)) and meta[LINK_BASES_AT] == meta.get(
             "whoosh_generation")
 
