@@ -47,9 +47,7 @@ def write_search_index(
     try:
         for doc_id in plan.search_deletes:
             writer.delete_by_term("id", doc_id)
-        # Looking for an older version of each document (``update_document``) reads
-        # every segment's ids: skipped for those the catalog did not hold.
-        new = plan.new_ids if change.in_step else set()
+        new = _without_older_copy(change, plan)
         for done, doc in enumerate(plan.writes, parsed + 1):
             if doc.id in new:
                 writer.add_document(**whoosh_fields(doc))
@@ -65,6 +63,13 @@ def write_search_index(
         raise
     writer.commit()
     return ix.latest_generation(), words
+
+
+def _without_older_copy(change: Change, plan: Plan) -> set[str]:
+    """The written documents no segment can hold an older copy of: those the catalog
+    did not hold, when it is in step with Whoosh. Looking for an older copy (deleting by
+    id) reads every segment's ids, so it is skipped for them."""
+    return plan.new_ids if change.in_step else set()
 
 
 def _write_segments(
@@ -88,7 +93,7 @@ def _write_segments(
     writer = ix.writer()  # holds Whoosh's lock while the segments are written
     try:
         if not change.fresh:
-            new = plan.new_ids if change.in_step else set()
+            new = _without_older_copy(change, plan)
             for doc_id in [*plan.search_deletes,
                            *(doc.id for doc in writes if doc.id not in new)]:
                 writer.delete_by_term("id", doc_id)
